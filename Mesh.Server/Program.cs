@@ -1,0 +1,3 @@
+using Mesh.Server.Cli;
+
+return await MeshCommand.RunAsync(args);

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace Mesh.Server.State;
+
+/// <summary>
+/// One deterministic change to the state store. Every write, in dev mode or through Raft, is one of these,
+/// so replicas that apply the same commands in the same order hold the same state.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$op")]
+[JsonDerivedType(typeof(KvSet), "kv-set")]
+[JsonDerivedType(typeof(KvDelete), "kv-delete")]
+[JsonDerivedType(typeof(CatalogRegister), "catalog-register")]
+[JsonDerivedType(typeof(CatalogDeregister), "catalog-deregister")]
+[JsonDerivedType(typeof(CheckStatusUpdate), "check-status")]
+public abstract record StateCommand;
+
+/// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>
+public sealed record KvSet(string Key, byte[]? Value, ulong Flags = 0, ulong? Cas = null) : StateCommand;
+
+/// <summary>DELETE /v1/kv/:key, optionally the whole prefix.</summary>
+public sealed record KvDelete(string Key, bool Recurse = false, ulong? Cas = null) : StateCommand;
+
+/// <summary>
+/// Upserts a node and optionally one service and its checks (PUT /v1/catalog/register, and agent anti-entropy).
+/// Indexes inside the records are ignored: the store assigns them.
+/// </summary>
+public sealed record CatalogRegister(
+    CatalogNode Node,
+    CatalogService? Service = null,
+    IReadOnlyList<CatalogCheck>? Checks = null,
+    bool SkipNodeUpdate = false) : StateCommand;
+
+/// <summary>Removes a node (with its services and checks), or one service (with its checks), or one check.</summary>
+public sealed record CatalogDeregister(string Node, string? ServiceID = null, string? CheckID = null) : StateCommand;
+
+/// <summary>A check's new status and output, as an agent reports it.</summary>
+public sealed record CheckStatusUpdate(string Node, string CheckID, string Status, string Output) : StateCommand;
+
+/// <summary>The outcome of applying one command at one index.</summary>
+/// <param name="Index">The index the command was applied at.</param>
+/// <param name="Succeeded">False when a condition (CAS) did not hold; nothing changed.</param>
+/// <param name="Error">A rejected command's reason; nothing changed.</param>
+public sealed record ApplyResult(ulong Index, bool Succeeded, string? Error = null);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace Mesh.Server.State;
+
+public sealed partial class StateStore
+{
+    /// <summary>Writes the whole store (the state Raft snapshots and restores) to <paramref name="destination"/>.</summary>
+    public async Task WriteSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        Snapshot snapshot;
+        lock (_gate)
+        {
+            // Records are immutable, so copying references is a consistent point-in-time view.
+            snapshot = new Snapshot(
+                _lastIndex,
+                new Dictionary<string, ulong>(_indexes),
+                [.. _kv.WithPrefix("").Select(e => e.Value)],
+                _tombstones.WithPrefix("").ToDictionary(t => t.Key, t => t.Value),
+                [.. _nodes.Values],
+                [.. _services.Values.SelectMany(onNode => onNode.Values)],
+                [.. _checks.Values.SelectMany(onNode => onNode.Values)]);
+        }
+        await JsonSerializer.SerializeAsync(destination, snapshot, StateJson.Options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the whole store with a snapshot and wakes every blocking query.</summary>
+    public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await JsonSerializer.DeserializeAsync<Snapshot>(source, StateJson.Options, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException("The snapshot is empty.");
+        lock (_gate)
+        {
+            _lastIndex = snapshot.Index;
+            _indexes.Clear();
+            foreach (var (table, index) in snapshot.Indexes)
+            {
+                _indexes[table] = index;
+            }
+            _kv.Clear();
+            snapshot.Kv.ForEach(e => _kv.Set(e.Key, e));
+            _tombstones.Clear();
+            foreach (var (key, index) in snapshot.Tombstones)
+            {
+                _tombstones.Set(key, index);
+            }
+            _nodes.Clear();
+            _services.Clear();
+            _checks.Clear();
+            _serviceNodes.Clear();
+            snapshot.Nodes.ForEach(n => _nodes[n.Node] = n);
+            foreach (var service in snapshot.Services)
+            {
+                if (!_services.TryGetValue(service.Node, out var onNode))
+                {
+                    _services[service.Node] = onNode = new(StringComparer.Ordinal);
+                }
+                onNode[service.ID] = service;
+                if (!_serviceNodes.TryGetValue(service.Service, out var nodes))
+                {
+                    _serviceNodes[service.Service] = nodes = new(StringComparer.OrdinalIgnoreCase);
+                }
+                nodes.Add(service.Node);
+            }
+            foreach (var check in snapshot.Checks)
+            {
+                if (!_checks.TryGetValue(check.Node, out var onNode))
+                {
+                    _checks[check.Node] = onNode = new(StringComparer.Ordinal);
+                }
+                onNode[check.CheckID] = check;
+            }
+        }
+        _watches.NotifyAll();
+    }
+
+    private sealed record Snapshot(
+        ulong Index,
+        Dictionary<string, ulong> Indexes,
+        List<KvEntry> Kv,
+        Dictionary<string, ulong> Tombstones,
+        List<CatalogNode> Nodes,
+        List<CatalogService> Services,
+        List<CatalogCheck> Checks);
+}

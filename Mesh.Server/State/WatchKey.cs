@@ -1,0 +1,31 @@
+namespace Mesh.Server.State;
+
+/// <summary>What a read touched, so that a write wakes only the blocking queries it affects.</summary>
+public readonly record struct WatchKey(WatchKind Kind, string Name)
+{
+    public static WatchKey KvKey(string key) => new(WatchKind.KvKey, key);
+    public static WatchKey KvPrefix(string prefix) => new(WatchKind.KvPrefix, prefix);
+    public static WatchKey Service(string name) => new(WatchKind.Service, name.ToLowerInvariant());
+    public static WatchKey Node(string name) => new(WatchKind.Node, name.ToLowerInvariant());
+    public static readonly WatchKey Nodes = new(WatchKind.Nodes, "");
+    public static readonly WatchKey Services = new(WatchKind.Services, "");
+    public static readonly WatchKey Checks = new(WatchKind.Checks, "");
+}
+
+public enum WatchKind
+{
+    /// <summary>One exact KV key.</summary>
+    KvKey,
+    /// <summary>Every KV key under a prefix.</summary>
+    KvPrefix,
+    /// <summary>Instances and checks of one service name.</summary>
+    Service,
+    /// <summary>One node, its services and checks.</summary>
+    Node,
+    /// <summary>The set of nodes.</summary>
+    Nodes,
+    /// <summary>The set of service names and tags.</summary>
+    Services,
+    /// <summary>Any check.</summary>
+    Checks,
+}
