@@ -1,9 +1,17 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// One dev-mode agent for now; the Raft datacenter replaces it when servers replicate.
-builder.AddProject<Projects.Mesh_Server>("mesh")
-    .WithArgs("agent", "-dev", "-client", "127.0.0.1")
-    .WithHttpEndpoint(name: "http", env: "MESH_HTTP_PORT")
+// One dev-mode agent for now; the Raft datacenter replaces it once servers replicate.
+var mesh = builder.AddProject<Projects.Mesh_Server>("mesh", launchProfileName: null)
+    .WithHttpEndpoint(name: "http")
     .WithHttpHealthCheck("/v1/status/leader");
+
+// The agent takes Consul's flags; Aspire picks the port and hands it over as -http-port.
+mesh.WithArgs(context =>
+{
+    context.Args.Add("agent");
+    context.Args.Add("-dev");
+    context.Args.Add("-http-port");
+    context.Args.Add(mesh.GetEndpoint("http").Property(EndpointProperty.TargetPort));
+});
 
 builder.Build().Run();

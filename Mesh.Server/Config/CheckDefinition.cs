@@ -33,6 +33,10 @@ public sealed record CheckDefinition
     public List<string>? Args { get; init; }
     public string? Shell { get; init; }
 
+    /// <summary>An alias check mirrors the health of this service (on <see cref="AliasNode"/>, else this agent's node).</summary>
+    public string? AliasService { get; init; }
+    public string? AliasNode { get; init; }
+
     public int SuccessBeforePassing { get; init; }
     public int FailuresBeforeWarning { get; init; }
     public int FailuresBeforeCritical { get; init; }

@@ -95,7 +95,11 @@ public sealed partial class StateStore
         onNode[service.ID] = service with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index };
         if (existing is not null && !string.Equals(existing.Service, service.Service, StringComparison.OrdinalIgnoreCase))
         {
-            ForgetServiceNode(existing.Service, service.Node);
+            // Another instance on the node may still carry the old name.
+            if (!ServicesOf(service.Node).Any(s => string.Equals(s.Service, existing.Service, StringComparison.OrdinalIgnoreCase)))
+            {
+                ForgetServiceNode(existing.Service, service.Node);
+            }
             ServiceNameChanged(existing.Service, index, changes);
         }
         if (!_serviceNodes.TryGetValue(service.Service, out var nodes))

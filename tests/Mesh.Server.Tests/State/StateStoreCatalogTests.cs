@@ -62,7 +62,7 @@ public sealed class StateStoreCatalogTests
         var db = await _store.QueryAsync(r => r.ServiceEntries("db"));
         var webBlocked = _store.QueryAsync(r => r.ServiceEntries("web"), web.Index, TimeSpan.FromSeconds(30));
         var dbBlocked = _store.QueryAsync(r => r.ServiceEntries("db"), db.Index, TimeSpan.FromSeconds(30));
-        await StateStoreKvTests.WaitUntil(() => _store.WaitingQueries == 2);
+        await Eventually.TrueAsync(() => _store.WaitingQueries == 2, "2 blocked queries");
 
         _store.Apply(new CheckStatusUpdate("n1", "c1", "passing", "ok"));
 

@@ -69,7 +69,7 @@ public sealed class StateStoreKvTests
         var current = await _store.QueryAsync(r => r.KvList("cfg/"));
 
         var blocked = _store.QueryAsync(r => r.KvList("cfg/"), current.Index, TimeSpan.FromSeconds(30));
-        await WaitUntil(() => _store.WaitingQueries == 1);
+        await Eventually.TrueAsync(() => _store.WaitingQueries == 1, "1 blocked queries");
         Assert.False(blocked.IsCompleted);
 
         _store.Apply(new KvSet("cfg/b", [2]));
@@ -85,7 +85,7 @@ public sealed class StateStoreKvTests
         _store.Apply(new KvSet("cfg/a", [1]));
         var current = await _store.QueryAsync(r => r.KvGet("cfg/a"));
         var blocked = _store.QueryAsync(r => r.KvGet("cfg/a"), current.Index, TimeSpan.FromSeconds(30));
-        await WaitUntil(() => _store.WaitingQueries == 1);
+        await Eventually.TrueAsync(() => _store.WaitingQueries == 1, "1 blocked queries");
 
         _store.Apply(new KvSet("cfg/ab", [1]));
         _store.Apply(new KvSet("other", [1]));
@@ -106,20 +106,11 @@ public sealed class StateStoreKvTests
         var store = new StateStore(time);
         store.Apply(new KvSet("a", [1]));
         var blocked = store.QueryAsync(r => r.KvGet("a"), minIndex: 1, wait: TimeSpan.FromMinutes(5));
-        await WaitUntil(() => store.WaitingQueries == 1);
+        await Eventually.TrueAsync(() => store.WaitingQueries == 1, "1 blocked queries");
 
         time.Advance(TimeSpan.FromMinutes(5));
 
         var result = await blocked.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1ul, result.Index);
-    }
-
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(5, deadline.Token);
-        }
     }
 }

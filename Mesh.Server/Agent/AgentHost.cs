@@ -1,0 +1,100 @@
+using Mesh.Server.Config;
+using Mesh.Server.Http;
+using Mesh.Server.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Server.Agent;
+
+/// <summary>Composes one agent process: state, local agent, checks and the HTTP API on its configured address.</summary>
+public static class AgentHost
+{
+    public static WebApplication Build(AgentConfig config)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.AddServiceDefaults();
+        var level = ParseLogLevel(config.LogLevel);
+        builder.Logging.SetMinimumLevel(level);
+        // Consul's DEBUG means the agent's own debug lines, not every Kestrel connection event.
+        builder.Logging.AddFilter("Microsoft", level == LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var address in AgentRunner.ListenAddresses(config.HttpAddress))
+            {
+                kestrel.Listen(address, config.Ports.Http);
+            }
+        });
+
+        var serverAddress = $"{config.AdvertiseAddr}:{config.Ports.Server}";
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StateStore>();
+        builder.Services.AddSingleton<IStateWriter, LocalStateWriter>();
+        builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus(serverAddress));
+        builder.Services.AddSingleton(sp => new LocalAgent(
+            ToLocalAgentOptions(config),
+            sp.GetRequiredService<IStateWriter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IHostApplicationLifetime>().StopApplication));
+        builder.Services.AddSingleton<ILocalAgent>(sp => sp.GetRequiredService<LocalAgent>());
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapConsulApi();
+        return app;
+    }
+
+    /// <summary>Registers the node and the services and checks of the config files, as the agent starts.</summary>
+    public static async Task RegisterLocalDefinitionsAsync(WebApplication app, AgentConfig config, CancellationToken cancellationToken)
+    {
+        var agent = app.Services.GetRequiredService<LocalAgent>();
+        await agent.RegisterNodeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var service in config.Services)
+        {
+            await agent.RegisterServiceAsync(service, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var check in config.Checks)
+        {
+            await agent.RegisterCheckAsync(check, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static LocalAgentOptions ToLocalAgentOptions(AgentConfig config) => new()
+    {
+        NodeName = config.NodeName,
+        NodeId = config.NodeId,
+        Datacenter = config.Datacenter,
+        Address = config.AdvertiseAddr,
+        IsServer = config.Server,
+        ServerPort = config.Ports.Server,
+        SerfLanPort = config.Ports.SerfLan,
+        EnableScriptChecks = config.EnableScriptChecks,
+        EnableLocalScriptChecks = config.EnableLocalScriptChecks,
+        SidecarMinPort = config.Ports.SidecarMinPort,
+        SidecarMaxPort = config.Ports.SidecarMaxPort,
+        NodeMeta = config.NodeMeta,
+        SelfConfig = new Dictionary<string, object?>
+        {
+            ["Datacenter"] = config.Datacenter,
+            ["PrimaryDatacenter"] = config.Datacenter,
+            ["NodeName"] = config.NodeName,
+            ["NodeID"] = config.NodeId,
+            ["Server"] = config.Server,
+            ["Revision"] = "meshaspire",
+            ["Version"] = AgentVersion.Version,
+            ["BuildDate"] = "2026-11-26T00:00:00Z",
+        },
+    };
+
+    private static LogLevel ParseLogLevel(string level) => level.ToUpperInvariant() switch
+    {
+        "TRACE" => LogLevel.Trace,
+        "DEBUG" => LogLevel.Debug,
+        "WARN" or "WARNING" => LogLevel.Warning,
+        "ERR" or "ERROR" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+}

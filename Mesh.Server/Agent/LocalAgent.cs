@@ -1,0 +1,110 @@
+using Mesh.Server.Checks;
+using Mesh.Server.State;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Server.Agent;
+
+/// <summary>
+/// The agent's own services and checks: registered from config files and /v1/agent, checked by the
+/// <see cref="CheckRunner"/>, and written to the catalog through <see cref="IStateWriter"/>.
+/// </summary>
+public sealed partial class LocalAgent : ILocalAgent, ICheckNotifier, IAsyncDisposable
+{
+    /// <summary>Consul's node health check, owned by the gossip layer and reconciled by the leader.</summary>
+    public const string SerfCheckId = "serfHealth";
+
+    private readonly LocalAgentOptions _options;
+    private readonly IStateWriter _writer;
+    private readonly ILogger<LocalAgent> _logger;
+    private readonly CheckRunner _runner;
+    private readonly Lock _gate = new();
+    // Registrations are applied one at a time so that the catalog sees them in the agent's order.
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Dictionary<string, CatalogService> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LocalCheck> _checks = new(StringComparer.Ordinal);
+    private readonly Action _shutdown;
+    private readonly CheckUpdateQueue _checkUpdates;
+
+    public LocalAgent(
+        LocalAgentOptions options,
+        IStateWriter writer,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        Action shutdown)
+    {
+        _options = options;
+        _writer = writer;
+        _shutdown = shutdown;
+        _logger = loggerFactory.CreateLogger<LocalAgent>();
+        _checkUpdates = new CheckUpdateQueue(writer, _logger);
+        _runner = new CheckRunner(timeProvider, loggerFactory, this, new CheckRunnerOptions(), OnCriticalTooLong);
+    }
+
+    public string NodeName => _options.NodeName;
+    public string NodeId => _options.NodeId;
+    public string Datacenter => _options.Datacenter;
+    public string Address => _options.Address;
+    public bool IsServer => _options.IsServer;
+    public IReadOnlyDictionary<string, object?> SelfConfig => _options.SelfConfig;
+
+    public IReadOnlyList<CatalogService> Services()
+    {
+        lock (_gate)
+        {
+            return [.. _services.Values.OrderBy(s => s.ID, StringComparer.Ordinal)];
+        }
+    }
+
+    public CatalogService? Service(string id)
+    {
+        lock (_gate)
+        {
+            return _services.GetValueOrDefault(id);
+        }
+    }
+
+    public IReadOnlyList<CatalogCheck> Checks()
+    {
+        lock (_gate)
+        {
+            return [.. _checks.Values.Select(c => c.Check).OrderBy(c => c.CheckID, StringComparer.Ordinal)];
+        }
+    }
+
+    public IReadOnlyList<GossipMember> Members() =>
+    [
+        new GossipMember(
+            NodeName,
+            Address,
+            _options.SerfLanPort,
+            new Dictionary<string, string>
+            {
+                ["role"] = IsServer ? "consul" : "node",
+                ["dc"] = Datacenter,
+                ["port"] = _options.ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["build"] = AgentVersion.Build,
+                ["vsn"] = "2",
+                ["vsn_min"] = "2",
+                ["vsn_max"] = "3",
+                ["id"] = NodeId,
+            },
+            MemberStatus.Alive),
+    ];
+
+    public async Task LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        _logger.LogInformation("Graceful leave requested");
+        await _runner.DisposeAsync().ConfigureAwait(false);
+        _shutdown();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _runner.DisposeAsync().ConfigureAwait(false);
+        await _checkUpdates.DisposeAsync().ConfigureAwait(false);
+        _writes.Dispose();
+    }
+
+    /// <summary>A local check with what the agent needs beyond its catalog record.</summary>
+    private sealed record LocalCheck(CatalogCheck Check, bool IsTtl, string? AliasService);
+}

@@ -1,0 +1,20 @@
+namespace Mesh.Server.Agent;
+
+/// <summary>What the local agent needs of the resolved configuration.</summary>
+public sealed record LocalAgentOptions
+{
+    public required string NodeName { get; init; }
+    public required string NodeId { get; init; }
+    public required string Datacenter { get; init; }
+    /// <summary>The address the node advertises and is registered with.</summary>
+    public required string Address { get; init; }
+    public bool IsServer { get; init; }
+    public int ServerPort { get; init; } = 8300;
+    public int SerfLanPort { get; init; } = 8301;
+    public bool EnableScriptChecks { get; init; }
+    public bool EnableLocalScriptChecks { get; init; }
+    public int SidecarMinPort { get; init; } = 21000;
+    public int SidecarMaxPort { get; init; } = 21255;
+    public IReadOnlyDictionary<string, string> NodeMeta { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, object?> SelfConfig { get; init; } = new Dictionary<string, object?>();
+}

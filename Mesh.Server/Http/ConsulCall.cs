@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using Mesh.Server.State;
+using Microsoft.Extensions.Primitives;
+
+namespace Mesh.Server.Http;
+
+/// <summary>
+/// One API request with its common query parameters parsed and checked (?pretty, ?dc, ?stale/?consistent,
+/// ?index/?wait), and the helpers every endpoint shares: blocking reads with Consul's headers, JSON out, writes.
+/// </summary>
+internal sealed class ConsulCall
+{
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+
+    public ConsulCall(HttpContext http, ConsulServices services, RouteScope scope)
+    {
+        Http = http;
+        Services = services;
+        Query = http.Request.Query;
+        Pretty = Query.ContainsKey("pretty");
+        if (scope == RouteScope.Local)
+        {
+            return;
+        }
+
+        CheckDatacenter(Get("dc"));
+        Consistency = ParseConsistency();
+        MinIndex = ParseIndex();
+        Wait = ParseWait();
+        if (scope == RouteScope.Replicated && Consistency != Consistency.Stale && !services.Cluster.KnownLeader)
+        {
+            throw new ConsulHttpException(StatusCodes.Status500InternalServerError, "No cluster leader");
+        }
+    }
+
+    public HttpContext Http { get; }
+
+    public ConsulServices Services { get; }
+
+    public IQueryCollection Query { get; }
+
+    /// <summary>?pretty: indented JSON.</summary>
+    public bool Pretty { get; }
+
+    public Consistency Consistency { get; }
+
+    /// <summary>?index: block until the result's index passes this (0: answer at once).</summary>
+    public ulong MinIndex { get; }
+
+    /// <summary>?wait as given (zero when absent).</summary>
+    public TimeSpan Wait { get; }
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>A route value ("" when absent), e.g. the key of /v1/kv/{**key}.</summary>
+    public string Route(string name) => Http.Request.RouteValues[name] as string ?? "";
+
+    public bool Has(string name) => Query.ContainsKey(name);
+
+    /// <summary>The first value of a query parameter, "" when present without a value, null when absent.</summary>
+    public string? Get(string name) => Query.TryGetValue(name, out var values) ? First(values) : null;
+
+    /// <summary>Every value of a repeated query parameter (?tag=a&amp;tag=b).</summary>
+    public IReadOnlyList<string> All(string name) =>
+        Query.TryGetValue(name, out var values) ? [.. values.Select(v => v ?? "")] : [];
+
+    /// <summary>An unsigned number parameter; a value that is not one is a 400.</summary>
+    public ulong? UInt64(string name)
+    {
+        if (Get(name) is not { } text)
+        {
+            return null;
+        }
+        return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw ConsulHttpException.BadRequest($"Invalid value for ?{name}: \"{text}\" is not an unsigned number");
+    }
+
+    /// <summary>A boolean parameter as Consul reads it: absent is false, present without a value is true.</summary>
+    public bool Flag(string name) => Get(name) switch
+    {
+        null => false,
+        "" or "1" or "t" or "T" or "true" or "True" or "TRUE" => true,
+        "0" or "f" or "F" or "false" or "False" or "FALSE" => false,
+        _ => throw ConsulHttpException.BadRequest($"Invalid value for ?{name}"),
+    };
+
+    /// <summary>A ?dc= (or a body's Datacenter) other than this agent's: Consul's answer when it has no route there.</summary>
+    public void CheckDatacenter(string? datacenter)
+    {
+        if (!string.IsNullOrEmpty(datacenter) && !string.Equals(datacenter, Services.Agent.Datacenter, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConsulHttpException(StatusCodes.Status500InternalServerError, "No path to datacenter");
+        }
+    }
+
+    /// <summary>
+    /// Runs a read against the store, blocking per ?index/?wait, and sets X-Consul-Index, X-Consul-KnownLeader,
+    /// X-Consul-LastContact and X-Consul-Effective-Consistency.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<StateReader, T> query)
+    {
+        var result = await Services.Store.QueryAsync(query, MinIndex, BlockingWait(), Aborted).ConfigureAwait(false);
+        SetQueryMeta(result.Index);
+        return result.Value;
+    }
+
+    /// <summary>Applies a write; a command the state rejects is a 500 with its reason, as Consul answers RPC errors.</summary>
+    public async Task<ApplyResult> ApplyAsync(StateCommand command)
+    {
+        var result = await Services.Writer.ApplyAsync(command, Aborted).ConfigureAwait(false);
+        return result.Error is { } error ? throw new ConsulHttpException(StatusCodes.Status500InternalServerError, error) : result;
+    }
+
+    public Task WriteJsonAsync<T>(T value) => ConsulJson.WriteAsync(Http.Response, value, Pretty, Aborted);
+
+    /// <summary>Reads a JSON request body (Consul matches its field names case-insensitively).</summary>
+    public async Task<T> ReadBodyAsync<T>()
+        where T : class =>
+        await JsonSerializer.DeserializeAsync(Http.Request.Body, ConsulJson.ReadInfo<T>(), Aborted).ConfigureAwait(false)
+            ?? throw ConsulHttpException.BadRequest("Request decode failed: the body is null");
+
+    private void SetQueryMeta(ulong index)
+    {
+        var cluster = Services.Cluster;
+        var headers = Http.Response.Headers;
+        headers["X-Consul-Index"] = Math.Max(1, index).ToString(CultureInfo.InvariantCulture);
+        headers["X-Consul-KnownLeader"] = cluster.KnownLeader ? "true" : "false";
+        headers["X-Consul-LastContact"] = ((long)Math.Max(0, cluster.LastContact.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        headers["X-Consul-Effective-Consistency"] = Consistency switch
+        {
+            Consistency.Consistent => "consistent",
+            Consistency.Stale => "stale",
+            _ => "leader",
+        };
+    }
+
+    private TimeSpan BlockingWait()
+    {
+        if (MinIndex == 0)
+        {
+            return TimeSpan.Zero;
+        }
+        var wait = Wait <= TimeSpan.Zero ? DefaultWait : Wait > MaxWait ? MaxWait : Wait;
+        // Up to wait/16 more, as Consul does, so that watchers started together do not all return together.
+        return wait + TimeSpan.FromTicks(Random.Shared.NextInt64((wait.Ticks / 16) + 1));
+    }
+
+    private Consistency ParseConsistency()
+    {
+        var stale = Has("stale");
+        var consistent = Has("consistent");
+        if (stale && consistent)
+        {
+            throw ConsulHttpException.BadRequest("Cannot specify ?stale with ?consistent, conflicting semantics.");
+        }
+        if (consistent && Has("cached"))
+        {
+            throw ConsulHttpException.BadRequest("Cannot specify ?cached with ?consistent, conflicting semantics.");
+        }
+        return consistent ? Consistency.Consistent : stale ? Consistency.Stale : Consistency.Leader;
+    }
+
+    private ulong ParseIndex() => Get("index") is { Length: > 0 } text
+        ? ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : throw ConsulHttpException.BadRequest("Invalid index")
+        : 0;
+
+    private TimeSpan ParseWait() => Get("wait") is { Length: > 0 } text
+        ? Config.GoDuration.TryParse(text, out var wait, out _) ? wait : throw ConsulHttpException.BadRequest("Invalid wait time")
+        : TimeSpan.Zero;
+
+    private static string First(StringValues values) => values.Count > 0 ? values[0] ?? "" : "";
+}

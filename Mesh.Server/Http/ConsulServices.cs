@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Mesh.Server.Agent;
+using Mesh.Server.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mesh.Server.Http;
+
+/// <summary>
+/// The API's dependencies, resolved from DI on first use (all singletons) so that mapping the endpoints does not
+/// force the agent to be built, and requests do not pay for a lookup each.
+/// </summary>
+internal sealed class ConsulServices(IServiceProvider provider)
+{
+    private StateStore? _store;
+    private IStateWriter? _writer;
+    private ILocalAgent? _agent;
+    private IClusterStatus? _cluster;
+    private TimeProvider? _time;
+    private ILogger? _logger;
+    private HttpMetrics? _metrics;
+
+    public StateStore Store => _store ??= provider.GetRequiredService<StateStore>();
+
+    public IStateWriter Writer => _writer ??= provider.GetRequiredService<IStateWriter>();
+
+    public ILocalAgent Agent => _agent ??= provider.GetRequiredService<ILocalAgent>();
+
+    public IClusterStatus Cluster => _cluster ??= provider.GetRequiredService<IClusterStatus>();
+
+    public TimeProvider Time => _time ??= provider.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    public ILogger Logger => _logger ??=
+        provider.GetService<ILoggerFactory>()?.CreateLogger("Mesh.Server.Http") ?? NullLogger.Instance;
+
+    public HttpMetrics Metrics => _metrics ??= new HttpMetrics(provider.GetService<IMeterFactory>());
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Mesh.Server.Http.Json;
+using Mesh.Server.State;
+
+namespace Mesh.Server.Http;
+
+/// <summary>/v1/kv/:key — the replicated key/value store.</summary>
+internal static class KvEndpoints
+{
+    /// <summary>Consul's default kv_max_value_size (512 KiB).</summary>
+    public const int MaxValueSize = 512 * 1024;
+
+    private const string SessionsUnsupported =
+        "?acquire and ?release need sessions, which this agent does not support yet (/v1/session is not served)";
+
+    public static void Map(ConsulRoutes routes)
+    {
+        routes.MapGet("/kv/{**key}", RouteScope.Replicated, GetAsync);
+        routes.MapPut("/kv/{**key}", RouteScope.Replicated, PutAsync);
+        routes.MapDelete("/kv/{**key}", RouteScope.Replicated, DeleteAsync);
+    }
+
+    private static Task GetAsync(ConsulCall call)
+    {
+        var key = call.Route("key");
+        if (call.Has("keys"))
+        {
+            return KeysAsync(call, key);
+        }
+        if (call.Has("recurse"))
+        {
+            return ListAsync(call, key);
+        }
+        return key.Length == 0 ? throw ConsulHttpException.BadRequest("Missing key name") : EntryAsync(call, key);
+    }
+
+    private static async Task EntryAsync(ConsulCall call, string key)
+    {
+        var entry = await call.ReadAsync(reader => reader.KvGet(key)).ConfigureAwait(false);
+        var response = call.Http.Response;
+        if (entry is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (call.Has("raw"))
+        {
+            // Consul's headers for raw values: a stored value must never be sniffed or run as a page by a browser.
+            response.ContentType = "text/plain";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers.ContentSecurityPolicy = "sandbox";
+            response.ContentLength = entry.Value?.Length ?? 0;
+            if (entry.Value is { Length: > 0 } value)
+            {
+                await response.Body.WriteAsync(value, call.Aborted).ConfigureAwait(false);
+            }
+            return;
+        }
+        response.ContentType = ConsulJson.ContentType;
+        KvJson.WriteEntries(response.BodyWriter, [entry], call.Pretty);
+    }
+
+    private static async Task ListAsync(ConsulCall call, string prefix)
+    {
+        var entries = await call.ReadAsync(reader => reader.KvList(prefix)).ConfigureAwait(false);
+        var response = call.Http.Response;
+        if (entries.Count == 0)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        response.ContentType = ConsulJson.ContentType;
+        KvJson.WriteEntries(response.BodyWriter, entries, call.Pretty);
+    }
+
+    private static async Task KeysAsync(ConsulCall call, string prefix)
+    {
+        // "seperator" is Consul's historic spelling, still accepted; the correct one wins.
+        var separator = call.Get("separator") ?? call.Get("seperator") ?? "";
+        var keys = await call.ReadAsync(reader => KeysUnder(reader.KvList(prefix), prefix, separator)).ConfigureAwait(false);
+        if (keys.Count == 0 && prefix.Length > 0)
+        {
+            call.Http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        await call.WriteJsonAsync(keys).ConfigureAwait(false);
+    }
+
+    /// <summary>The keys under a prefix; with a separator, each run of keys sharing the next segment folds into "segment/".</summary>
+    private static List<string> KeysUnder(IReadOnlyList<KvEntry> entries, string prefix, string separator)
+    {
+        var keys = new List<string>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var cut = separator.Length == 0 ? -1 : entry.Key.IndexOf(separator, prefix.Length, StringComparison.Ordinal);
+            var key = cut < 0 ? entry.Key : entry.Key[..(cut + separator.Length)];
+            if (keys.Count == 0 || !string.Equals(keys[^1], key, StringComparison.Ordinal))
+            {
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static async Task PutAsync(ConsulCall call)
+    {
+        var key = call.Route("key");
+        if (key.Length == 0)
+        {
+            throw ConsulHttpException.BadRequest("Missing key name");
+        }
+        RejectConflicting(call, "cas", "acquire", "release");
+        var flags = call.UInt64("flags") ?? 0;
+        var cas = call.UInt64("cas");
+        if (call.Has("acquire") || call.Has("release"))
+        {
+            throw ConsulHttpException.BadRequest(SessionsUnsupported);
+        }
+        var value = await ReadValueAsync(call.Http.Request, call.Aborted).ConfigureAwait(false);
+        var result = await call.ApplyAsync(new KvSet(key, value, flags, cas)).ConfigureAwait(false);
+        // A plain set always answers true; only a CAS reports whether its condition held.
+        await call.WriteJsonAsync(cas is null || result.Succeeded).ConfigureAwait(false);
+    }
+
+    private static async Task DeleteAsync(ConsulCall call)
+    {
+        var key = call.Route("key");
+        RejectConflicting(call, "recurse", "cas");
+        var recurse = call.Has("recurse");
+        if (!recurse && key.Length == 0)
+        {
+            throw ConsulHttpException.BadRequest("Missing key name");
+        }
+        var cas = call.UInt64("cas");
+        var result = await call.ApplyAsync(new KvDelete(key, recurse, cas)).ConfigureAwait(false);
+        await call.WriteJsonAsync(cas is null || result.Succeeded).ConfigureAwait(false);
+    }
+
+    /// <summary>Consul refuses parameters that cannot be combined, naming the whole query.</summary>
+    private static void RejectConflicting(ConsulCall call, params string[] names)
+    {
+        if (names.Count(call.Has) > 1)
+        {
+            var query = string.Join('&', call.Query
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .SelectMany(p => p.Value.Select(v => UrlEncoder.Default.Encode(p.Key) + "=" + UrlEncoder.Default.Encode(v ?? ""))));
+            throw ConsulHttpException.BadRequest($"Conflicting flags: {query}\n");
+        }
+    }
+
+    /// <summary>The raw body as the value (null when empty), refused with 413 past <see cref="MaxValueSize"/>.</summary>
+    private static async Task<byte[]?> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } length)
+        {
+            if (length > MaxValueSize)
+            {
+                throw TooLarge(length);
+            }
+            if (length == 0)
+            {
+                return null;
+            }
+            var value = new byte[length];
+            await request.Body.ReadExactlyAsync(value, cancellationToken).ConfigureAwait(false);
+            return value;
+        }
+
+        // Chunked: count everything, keep at most the limit.
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var kept = new MemoryStream();
+            long total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total <= MaxValueSize)
+                {
+                    kept.Write(buffer, 0, read);
+                }
+            }
+            return total > MaxValueSize ? throw TooLarge(total) : total == 0 ? null : kept.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ConsulHttpException TooLarge(long length) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"Request body({length} bytes) too large, max size: {MaxValueSize} bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size."));
+}

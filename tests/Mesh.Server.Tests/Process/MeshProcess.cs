@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mesh.Server.Tests.Process;
+
+/// <summary>Runs the real `mesh` binary (mesh.dll beside the tests) as a child process.</summary>
+internal static class MeshProcess
+{
+    private static readonly string MeshDll = Path.Combine(AppContext.BaseDirectory, "mesh.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(MeshDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        // The CLI must not pick up an address from the developer's shell.
+        info.Environment.Remove("CONSUL_HTTP_ADDR");
+        info.Environment.Remove("MESH_HTTP_ADDR");
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+        return info;
+    }
+
+    /// <summary>Runs a CLI command to completion.</summary>
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
+    {
+        using var process = System.Diagnostics.Process.Start(StartInfo(args, environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>A running `mesh agent`, stopped (killed) on dispose.</summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AgentProcess(System.Diagnostics.Process process, int httpPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        HttpAddress = $"http://127.0.0.1:{httpPort}";
+        Http = new HttpClient { BaseAddress = new Uri(HttpAddress), Timeout = TimeSpan.FromSeconds(60) };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+
+    public string HttpAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The environment that points the CLI at this agent.</summary>
+    public IReadOnlyDictionary<string, string> CliEnvironment => new Dictionary<string, string> { ["MESH_HTTP_ADDR"] = HttpAddress };
+
+    public static async Task<AgentProcess> StartAsync(params string[] args)
+    {
+        var port = MeshProcess.FreeTcpPort();
+        var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, "-http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        var agent = new AgentProcess(process, port);
+        try
+        {
+            await agent.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+        return agent;
+    }
+
+    public Task<CliResult> CliAsync(params string[] args) => MeshProcess.RunAsync(args, CliEnvironment);
+
+    /// <summary>Waits for the agent to exit by itself (after `leave`), up to a deadline.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"mesh agent exited with {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await Http.GetAsync("/v1/status/leader", deadline.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"mesh agent did not answer within 60 s:\n{Output}");
+            }
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
