@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Mesh.Server.Config;
 using Mesh.Server.State;
 using Microsoft.Extensions.Primitives;
 
@@ -168,7 +169,7 @@ internal sealed class ConsulCall
         : 0;
 
     private TimeSpan ParseWait() => Get("wait") is { Length: > 0 } text
-        ? Config.GoDuration.TryParse(text, out var wait, out _) ? wait : throw ConsulHttpException.BadRequest("Invalid wait time")
+        ? GoDuration.TryParse(text, out var wait, out _) ? wait : throw ConsulHttpException.BadRequest("Invalid wait time")
         : TimeSpan.Zero;
 
     private static string First(StringValues values) => values.Count > 0 ? values[0] ?? "" : "";

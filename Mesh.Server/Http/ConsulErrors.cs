@@ -27,8 +27,9 @@ internal static class ConsulErrors
             BadHttpRequestException e => (e.StatusCode, e.Message),
             _ => (StatusCodes.Status500InternalServerError, error.Message),
         };
-        if (status >= StatusCodes.Status500InternalServerError && error is not ConsulHttpException)
+        if (error is not (ConsulHttpException or AgentException) && status >= StatusCodes.Status500InternalServerError)
         {
+            // Unexpected: the log keeps the stack trace, the client gets the one-line message.
             logger.LogError(error, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
         }
 

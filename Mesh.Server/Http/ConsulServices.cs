@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Mesh.Server.Http;
 
 /// <summary>
-/// The API's dependencies, resolved from DI on first use (all singletons) so that mapping the endpoints does not
-/// force the agent to be built, and requests do not pay for a lookup each.
+/// The API's dependencies. The agent-side ones are resolved from DI on first use (all singletons), so that mapping
+/// the endpoints does not force the agent to be built, and requests do not pay for a lookup each.
 /// </summary>
 internal sealed class ConsulServices(IServiceProvider provider)
 {
@@ -17,9 +17,6 @@ internal sealed class ConsulServices(IServiceProvider provider)
     private IStateWriter? _writer;
     private ILocalAgent? _agent;
     private IClusterStatus? _cluster;
-    private TimeProvider? _time;
-    private ILogger? _logger;
-    private HttpMetrics? _metrics;
 
     public StateStore Store => _store ??= provider.GetRequiredService<StateStore>();
 
@@ -29,10 +26,10 @@ internal sealed class ConsulServices(IServiceProvider provider)
 
     public IClusterStatus Cluster => _cluster ??= provider.GetRequiredService<IClusterStatus>();
 
-    public TimeProvider Time => _time ??= provider.GetService<TimeProvider>() ?? TimeProvider.System;
+    public TimeProvider Time { get; } = provider.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    public ILogger Logger => _logger ??=
+    public ILogger Logger { get; } =
         provider.GetService<ILoggerFactory>()?.CreateLogger("Mesh.Server.Http") ?? NullLogger.Instance;
 
-    public HttpMetrics Metrics => _metrics ??= new HttpMetrics(provider.GetService<IMeterFactory>());
+    public HttpMetrics Metrics { get; } = new(provider.GetService<IMeterFactory>());
 }

@@ -24,7 +24,7 @@ internal static class KvEndpoints
 
     private static Task GetAsync(ConsulCall call)
     {
-        var key = call.Route("key");
+        var key = KeyOf(call);
         if (call.Has("keys"))
         {
             return KeysAsync(call, key);
@@ -88,6 +88,12 @@ internal static class KvEndpoints
         await call.WriteJsonAsync(keys).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The key from the path. Kestrel decodes everything but an escaped slash; Consul (Go) decodes that too,
+    /// so "a%2Fb" is the key "a/b".
+    /// </summary>
+    private static string KeyOf(ConsulCall call) => call.Route("key").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The keys under a prefix; with a separator, each run of keys sharing the next segment folds into "segment/".</summary>
     private static List<string> KeysUnder(IReadOnlyList<KvEntry> entries, string prefix, string separator)
     {
@@ -106,7 +112,7 @@ internal static class KvEndpoints
 
     private static async Task PutAsync(ConsulCall call)
     {
-        var key = call.Route("key");
+        var key = KeyOf(call);
         if (key.Length == 0)
         {
             throw ConsulHttpException.BadRequest("Missing key name");
@@ -126,7 +132,7 @@ internal static class KvEndpoints
 
     private static async Task DeleteAsync(ConsulCall call)
     {
-        var key = call.Route("key");
+        var key = KeyOf(call);
         RejectConflicting(call, "recurse", "cas");
         var recurse = call.Has("recurse");
         if (!recurse && key.Length == 0)

@@ -28,7 +28,7 @@ internal sealed record AgentServiceJson
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ContentHash { get; init; }
 
-    /// <summary>Only proxies carry their proxy configuration here.</summary>
+    /// <summary>Only proxies carry their proxy configuration here, as in Consul.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProxyJson? Proxy { get; init; }
 
@@ -49,7 +49,7 @@ internal sealed record AgentServiceJson
         TaggedAddresses = service.TaggedAddresses.Count > 0 ? service.TaggedAddresses : null,
         Weights = service.Weights,
         EnableTagOverride = service.EnableTagOverride,
-        Proxy = service.Proxy is null ? null : ProxyJson.From(service.Proxy),
+        Proxy = service.Kind == "connect-proxy" ? ProxyJson.From(service.Proxy) : null,
         Connect = service.ConnectNative ? ConnectJson.NativeOnly : null,
         Datacenter = datacenter,
     };

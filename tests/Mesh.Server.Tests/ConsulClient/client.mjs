@@ -17,7 +17,9 @@ assert.equal(size.Flags, 42);
 assert.deepEqual(await consul.kv.keys("app/"), ["app/config/color", "app/config/size"]);
 const all = await consul.kv.get({ key: "app/", recurse: true });
 assert.deepEqual(all.map((e) => e.Key), ["app/config/color", "app/config/size"]);
-assert.equal(await consul.kv.set({ key: "app/config/color", value: "red", cas: 1 }), false);
+// A failed CAS answers `false`, which this client reports as a falsy result.
+assert.ok(!(await consul.kv.set({ key: "app/config/color", value: "red", cas: 1 })));
+assert.equal((await consul.kv.get("app/config/color")).Value, "blue");
 assert.equal(await consul.kv.get("app/missing"), undefined);
 
 // Blocking query: a watcher at the current index answers after the write, with the new value.

@@ -155,4 +155,16 @@ public sealed class AgentEndpointTests
         Assert.Equal(HttpStatusCode.NotImplemented, status);
         Assert.Contains("not supported yet", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_with_its_message_and_no_stack_trace()
+    {
+        await using var api = await TestApi.StartAsync();
+        api.Agent.LeaveFailure = new InvalidOperationException("the gossip layer is gone");
+
+        var (status, body) = await TestApi.TextOf(await api.PutAsync("/v1/agent/leave"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Equal("the gossip layer is gone", body);
+    }
 }

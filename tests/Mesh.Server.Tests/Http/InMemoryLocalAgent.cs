@@ -21,6 +21,9 @@ internal sealed class InMemoryLocalAgent(string datacenter, string nodeName) : I
     public bool IsServer => true;
     public int LeaveCount { get; private set; }
 
+    /// <summary>What <see cref="LeaveAsync"/> throws, to see how the API answers an unexpected failure.</summary>
+    public Exception? LeaveFailure { get; set; }
+
     public IReadOnlyDictionary<string, object?> SelfConfig { get; } = new Dictionary<string, object?>
     {
         ["Datacenter"] = datacenter,
@@ -124,6 +127,10 @@ internal sealed class InMemoryLocalAgent(string datacenter, string nodeName) : I
 
     public Task LeaveAsync(CancellationToken cancellationToken = default)
     {
+        if (LeaveFailure is { } failure)
+        {
+            throw failure;
+        }
         LeaveCount++;
         return Task.CompletedTask;
     }

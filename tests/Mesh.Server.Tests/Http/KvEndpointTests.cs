@@ -42,6 +42,17 @@ public sealed class KvEndpointTests
     }
 
     [Fact]
+    public async Task Keys_are_decoded_from_the_path_escaped_slashes_included()
+    {
+        await using var api = await TestApi.StartAsync();
+        (await api.PutAsync("/v1/kv/a%2Fb", "slash")).Dispose();
+        (await api.PutAsync("/v1/kv/a%20b", "space")).Dispose();
+
+        Assert.Equal(["a b", "a/b"], (await api.GetJsonAsync("/v1/kv/?keys")).EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("slash", await (await api.GetAsync("/v1/kv/a/b?raw")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Missing_key_is_404_with_empty_body_and_an_index()
     {
         await using var api = await TestApi.StartAsync();

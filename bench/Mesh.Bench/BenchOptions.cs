@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Mesh.Bench;
+
+/// <summary>What one invocation measures, from the command line.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch]
+          --duration   how long each KV row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
+          --watchers   blocking watchers parked at once in the watch benchmark
+          --rounds     writes (and re-arms) in the watch benchmark
+          --skip-peer  measure the mesh agent only (no etcd)
+          --only       run just the KV rows or just the watch rows
+        """;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int Watchers { get; init; } = 10_000;
+
+    public int Rounds { get; init; } = 10;
+
+    public bool SkipPeer { get; init; }
+
+    public bool RunKv { get; init; } = true;
+
+    public bool RunWatch { get; init; } = true;
+
+    public bool Help { get; init; }
+
+    /// <summary>Parses the arguments; a bad one is a <see cref="BenchException"/> naming it.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            options = name switch
+            {
+                "--duration" => options with { Duration = ParseDuration(Value(args, ref i)) },
+                "--watchers" => options with { Watchers = ParseCount(name, Value(args, ref i), 1, 30_000) },
+                "--rounds" => options with { Rounds = ParseCount(name, Value(args, ref i), 1, 1_000) },
+                "--skip-peer" => options with { SkipPeer = true },
+                "--only" => Value(args, ref i) switch
+                {
+                    "kv" => options with { RunKv = true, RunWatch = false },
+                    "watch" => options with { RunKv = false, RunWatch = true },
+                    var other => throw new BenchException($"--only takes kv or watch, not \"{other}\""),
+                },
+                "-h" or "--help" => options with { Help = true },
+                _ => throw new BenchException($"unknown option \"{name}\" (--help lists them)"),
+            };
+        }
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new BenchException($"{args[i - 1]} needs a value");
+
+    private static int ParseCount(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new BenchException($"{name} takes a whole number from {min} to {max}, not \"{text}\"");
+
+    private static TimeSpan ParseDuration(string text)
+    {
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], TimeSpan.FromMilliseconds(1))
+            : text.EndsWith('s') ? (text[..^1], TimeSpan.FromSeconds(1))
+            : text.EndsWith('m') ? (text[..^1], TimeSpan.FromMinutes(1))
+            : (text, TimeSpan.FromSeconds(1));
+        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && value * unit.TotalSeconds is >= 0.2 and <= 3600
+            ? value * unit
+            : throw new BenchException($"--duration takes a time from 200ms to 1h such as 10s, not \"{text}\"");
+    }
+}
