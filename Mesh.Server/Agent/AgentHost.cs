@@ -34,7 +34,7 @@ public static class AgentHost
         builder.Services.AddSingleton<IStateWriter, LocalStateWriter>();
         builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus(serverAddress));
         builder.Services.AddSingleton(sp => new LocalAgent(
-            ToLocalAgentOptions(config),
+            LocalAgentOptions.From(config),
             sp.GetRequiredService<IStateWriter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
@@ -61,33 +61,6 @@ public static class AgentHost
             await agent.RegisterCheckAsync(check, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static LocalAgentOptions ToLocalAgentOptions(AgentConfig config) => new()
-    {
-        NodeName = config.NodeName,
-        NodeId = config.NodeId,
-        Datacenter = config.Datacenter,
-        Address = config.AdvertiseAddr,
-        IsServer = config.Server,
-        ServerPort = config.Ports.Server,
-        SerfLanPort = config.Ports.SerfLan,
-        EnableScriptChecks = config.EnableScriptChecks,
-        EnableLocalScriptChecks = config.EnableLocalScriptChecks,
-        SidecarMinPort = config.Ports.SidecarMinPort,
-        SidecarMaxPort = config.Ports.SidecarMaxPort,
-        NodeMeta = config.NodeMeta,
-        SelfConfig = new Dictionary<string, object?>
-        {
-            ["Datacenter"] = config.Datacenter,
-            ["PrimaryDatacenter"] = config.Datacenter,
-            ["NodeName"] = config.NodeName,
-            ["NodeID"] = config.NodeId,
-            ["Server"] = config.Server,
-            ["Revision"] = "meshaspire",
-            ["Version"] = AgentVersion.Version,
-            ["BuildDate"] = "2026-11-26T00:00:00Z",
-        },
-    };
 
     private static LogLevel ParseLogLevel(string level) => level.ToUpperInvariant() switch
     {

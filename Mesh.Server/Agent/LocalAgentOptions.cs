@@ -1,3 +1,5 @@
+using Mesh.Server.Config;
+
 namespace Mesh.Server.Agent;
 
 /// <summary>What the local agent needs of the resolved configuration.</summary>
@@ -17,4 +19,43 @@ public sealed record LocalAgentOptions
     public int SidecarMaxPort { get; init; } = 21255;
     public IReadOnlyDictionary<string, string> NodeMeta { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, object?> SelfConfig { get; init; } = new Dictionary<string, object?>();
+
+    public static LocalAgentOptions From(AgentConfig config) => new()
+    {
+        NodeName = config.NodeName,
+        NodeId = config.NodeId,
+        Datacenter = config.Datacenter,
+        Address = config.AdvertiseAddr,
+        IsServer = config.Server,
+        ServerPort = config.Ports.Server,
+        SerfLanPort = config.Ports.SerfLan,
+        EnableScriptChecks = config.EnableScriptChecks,
+        EnableLocalScriptChecks = config.EnableLocalScriptChecks,
+        SidecarMinPort = config.Ports.SidecarMinPort,
+        SidecarMaxPort = config.Ports.SidecarMaxPort,
+        NodeMeta = config.NodeMeta,
+        SelfConfig = new Dictionary<string, object?>
+        {
+            ["Datacenter"] = config.Datacenter,
+            ["PrimaryDatacenter"] = config.Datacenter,
+            ["NodeName"] = config.NodeName,
+            ["NodeID"] = config.NodeId,
+            ["Server"] = config.Server,
+            ["Revision"] = "meshaspire",
+            ["Version"] = AgentVersion.Version,
+            ["BindAddr"] = config.BindAddr,
+            ["AdvertiseAddrLAN"] = config.AdvertiseAddr,
+            ["ClientAddrs"] = config.ClientAddr.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            ["DataDir"] = config.DataDir ?? "",
+            ["DevMode"] = config.Dev,
+            ["Ports"] = new Dictionary<string, object?>
+            {
+                ["HTTP"] = config.Ports.Http,
+                ["DNS"] = config.Ports.Dns,
+                ["Server"] = config.Ports.Server,
+                ["SerfLan"] = config.Ports.SerfLan,
+                ["GRPC"] = config.Ports.Grpc,
+            },
+        },
+    };
 }

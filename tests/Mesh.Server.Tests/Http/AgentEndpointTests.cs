@@ -25,12 +25,12 @@ public sealed class AgentEndpointTests
     }
 
     [Fact]
-    public async Task Members_lists_the_lan_pool_and_wan_only_the_servers()
+    public async Task Members_lists_the_lan_pool_and_wan_the_servers_by_name_dot_dc()
     {
         await using var api = await TestApi.StartAsync();
 
         var lan = await api.GetJsonAsync("/v1/agent/members");
-        Assert.Equal(["node1", "client1"], lan.EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
+        Assert.Equal(["node1"], lan.EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
         Assert.Equal("127.0.0.1", lan[0].GetProperty("Addr").GetString());
         Assert.Equal(8301, lan[0].GetProperty("Port").GetInt32());
 
@@ -92,7 +92,7 @@ public sealed class AgentEndpointTests
 
         var (status, body) = await TestApi.TextOf(await api.PutAsync("/v1/agent/service/deregister/ghost"));
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("Unknown service ID \"ghost\"", body);
+        Assert.Equal("Unknown service ID \"ghost\". Ensure that the service ID is passed, not the service name.", body);
 
         var (passStatus, _) = await TestApi.TextOf(await api.PutAsync("/v1/agent/check/pass/ghost"));
         Assert.Equal(HttpStatusCode.NotFound, passStatus);
@@ -149,7 +149,7 @@ public sealed class AgentEndpointTests
         {
             Assert.Equal(HttpStatusCode.OK, leave.StatusCode);
         }
-        Assert.Equal(1, api.Agent.LeaveCount);
+        Assert.Equal(1, api.LeaveCount);
 
         var (status, body) = await TestApi.TextOf(await api.PutAsync("/v1/agent/join/10.0.0.2"));
         Assert.Equal(HttpStatusCode.NotImplemented, status);
@@ -160,7 +160,7 @@ public sealed class AgentEndpointTests
     public async Task An_unexpected_failure_is_a_500_with_its_message_and_no_stack_trace()
     {
         await using var api = await TestApi.StartAsync();
-        api.Agent.LeaveFailure = new InvalidOperationException("the gossip layer is gone");
+        api.LeaveFailure = new InvalidOperationException("the gossip layer is gone");
 
         var (status, body) = await TestApi.TextOf(await api.PutAsync("/v1/agent/leave"));
 

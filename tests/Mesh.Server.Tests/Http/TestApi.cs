@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Mesh.Server.Agent;
+using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.State;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ namespace Mesh.Server.Tests.Http;
 
 /// <summary>
 /// The Consul API on a real Kestrel listener (127.0.0.1, any free port) over a real StateStore and
-/// LocalStateWriter; the local agent is the in-memory one of this folder.
+/// LocalStateWriter, with the real LocalAgent registered as node1.
 /// </summary>
 internal sealed class TestApi : IAsyncDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class TestApi : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestApi(WebApplication app, HttpClient client, StateStore store, InMemoryLocalAgent agent, TestClusterStatus cluster)
+    private TestApi(WebApplication app, HttpClient client, StateStore store, LocalAgent agent, TestClusterStatus cluster)
     {
         _app = app;
         Client = client;
@@ -35,7 +36,13 @@ internal sealed class TestApi : IAsyncDisposable
 
     public StateStore Store { get; }
 
-    public InMemoryLocalAgent Agent { get; }
+    public LocalAgent Agent { get; }
+
+    /// <summary>How often the agent asked the process to shut down (what a leave ends with).</summary>
+    public int LeaveCount { get; private set; }
+
+    /// <summary>Thrown where the agent would shut the process down, to see how the API reports a failure.</summary>
+    public Exception? LeaveFailure { get; set; }
 
     public TestClusterStatus Cluster { get; }
 
@@ -45,11 +52,32 @@ internal sealed class TestApi : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var store = new StateStore(TimeProvider.System);
-        var agent = new InMemoryLocalAgent(Datacenter, NodeName);
+        var writer = new LocalStateWriter(store);
+        TestApi? api = null;
+        var agent = new LocalAgent(
+            LocalAgentOptions.From(new AgentConfig
+            {
+                NodeName = NodeName,
+                NodeId = "2b5b3b2c-8f4e-4c7e-9f0a-6d1d3c1f0e11",
+                Datacenter = Datacenter,
+                AdvertiseAddr = "127.0.0.1",
+                Server = true,
+            }),
+            writer,
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            shutdown: () =>
+            {
+                api!.LeaveCount++;
+                if (api.LeaveFailure is { } failure)
+                {
+                    throw failure;
+                }
+            });
         var cluster = new TestClusterStatus();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IStateWriter, LocalStateWriter>();
+        builder.Services.AddSingleton<IStateWriter>(writer);
         builder.Services.AddSingleton<ILocalAgent>(agent);
         builder.Services.AddSingleton<IClusterStatus>(cluster);
 
@@ -57,7 +85,8 @@ internal sealed class TestApi : IAsyncDisposable
         app.MapConsulApi();
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(60) };
-        return new TestApi(app, client, store, agent, cluster);
+        api = new TestApi(app, client, store, agent, cluster);
+        return api;
     }
 
     public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken = default) =>
@@ -103,6 +132,7 @@ internal sealed class TestApi : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await Agent.DisposeAsync();
     }
 }
 

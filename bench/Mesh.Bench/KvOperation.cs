@@ -1,0 +1,7 @@
+namespace Mesh.Bench;
+
+internal enum KvOperation
+{
+    Put,
+    Get,
+}
