@@ -20,6 +20,10 @@ public static class AgentRunner
             await Console.Error.WriteLineAsync($"==> {ex.Message}").ConfigureAwait(false);
             return 1;
         }
+        foreach (var warning in config.Warnings)
+        {
+            await Console.Error.WriteLineAsync($"==> WARNING: {warning}").ConfigureAwait(false);
+        }
         if (!config.Server)
         {
             await Console.Error.WriteLineAsync("==> Client agents (server = false) need LAN gossip to find a server; run with -dev or -server").ConfigureAwait(false);

@@ -107,6 +107,7 @@ public sealed partial class StateStore
             _serviceNodes[service.Service] = nodes = new(StringComparer.OrdinalIgnoreCase);
         }
         nodes.Add(service.Node);
+        RefreshServiceChecks(service, index);
         BumpTable(ServicesTable, index);
         changes.Add(WatchKey.Services);
         ServiceNameChanged(service.Service, index, changes);
@@ -134,6 +135,23 @@ public sealed partial class StateStore
         if (existing is not null && existing.ServiceID != check.ServiceID)
         {
             CheckChanged(existing, index, changes);
+        }
+    }
+
+    // A service's checks carry its name and tags; a re-registration with new ones must not leave them stale.
+    private void RefreshServiceChecks(CatalogService service, ulong index)
+    {
+        if (!_checks.TryGetValue(service.Node, out var onNode))
+        {
+            return;
+        }
+        foreach (var check in onNode.Values.Where(c => c.ServiceID == service.ID).ToList())
+        {
+            if (check.ServiceName != service.Service || !check.ServiceTags.SequenceEqual(service.Tags))
+            {
+                onNode[check.CheckID] = check with { ServiceName = service.Service, ServiceTags = service.Tags, ModifyIndex = index };
+                BumpTable(ChecksTable, index);
+            }
         }
     }
 

@@ -73,6 +73,17 @@ public sealed class StateStoreCatalogTests
     }
 
     [Fact]
+    public void Re_tagging_a_service_updates_the_tags_its_checks_carry()
+    {
+        _store.Apply(new CatalogRegister(Node("n1"), Web("n1", tags: "v1"), [new CatalogCheck { Node = "n1", CheckID = "c1", ServiceID = "web-1" }]));
+
+        _store.Apply(new CatalogRegister(Node("n1"), Web("n1", tags: "v2")));
+
+        var check = Assert.Single(_store.Read(r => r.ServiceChecks("web")).Value);
+        Assert.Equal(["v2"], check.ServiceTags);
+    }
+
+    [Fact]
     public async Task Deregistering_a_node_removes_its_services_and_checks()
     {
         _store.Apply(new CatalogRegister(Node("n1"), Web("n1"), [new CatalogCheck { Node = "n1", CheckID = "c1", ServiceID = "web-1" }]));
