@@ -1,6 +1,7 @@
 using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.State;
+using Mesh.Server.State.Durability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,8 @@ public static class AgentHost
         // Consul's DEBUG means the agent's own debug lines, not every Kestrel connection event.
         builder.Logging.AddFilter("Microsoft", level == LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // Blocking queries arrive in bursts of thousands of connections; Kestrel's default backlog (512) drops them.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var address in AgentRunner.ListenAddresses(config.HttpAddress))
@@ -31,7 +34,8 @@ public static class AgentHost
         var serverAddress = $"{config.AdvertiseAddr}:{config.Ports.Server}";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StateStore>();
-        builder.Services.AddSingleton<IStateWriter, LocalStateWriter>();
+        // Resolving the writer recovers the state from disk; the container disposes it (closing the log) at shutdown.
+        builder.Services.AddSingleton(sp => OpenWriter(config, sp));
         builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus(serverAddress));
         builder.Services.AddSingleton(sp => new LocalAgent(
             LocalAgentOptions.From(config),
@@ -47,6 +51,15 @@ public static class AgentHost
         return app;
     }
 
+    // Dev mode keeps everything in memory, as Consul's -dev does; a server keeps every write on disk before it answers.
+    private static IStateWriter OpenWriter(AgentConfig config, IServiceProvider services)
+    {
+        var store = services.GetRequiredService<StateStore>();
+        return config.Dev || config.DataDir is null
+            ? new LocalStateWriter(store)
+            : DurableStateWriter.Open(Path.Combine(config.DataDir, "state"), store, services.GetRequiredService<ILogger<DurableStateWriter>>());
+    }
+
     /// <summary>Registers the node and the services and checks of the config files, as the agent starts.</summary>
     public static async Task RegisterLocalDefinitionsAsync(WebApplication app, AgentConfig config, CancellationToken cancellationToken)
     {
@@ -60,6 +73,9 @@ public static class AgentHost
         {
             await agent.RegisterCheckAsync(check, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
         }
+        var catalog = app.Services.GetRequiredService<StateStore>()
+            .Read(r => (r.NodeServices(agent.NodeName), r.NodeChecks(agent.NodeName))).Value;
+        await agent.RemoveUnknownAsync(catalog.Item1, catalog.Item2, cancellationToken).ConfigureAwait(false);
     }
 
     private static LogLevel ParseLogLevel(string level) => level.ToUpperInvariant() switch

@@ -36,6 +36,11 @@ public static class AgentRunner
             await AgentHost.RegisterLocalDefinitionsAsync(app, config, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (InvalidDataException ex)
+        {
+            await Console.Error.WriteLineAsync($"==> Error recovering state: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
         catch (AgentException ex)
         {
             await Console.Error.WriteLineAsync($"==> Error starting agent: {ex.Message}").ConfigureAwait(false);

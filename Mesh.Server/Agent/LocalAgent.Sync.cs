@@ -25,6 +25,23 @@ public sealed partial class LocalAgent
         }
     }
 
+    /// <summary>
+    /// Anti-entropy's removal half: deregisters what the catalog holds for this node that the agent does not
+    /// (what an earlier run registered and this one no longer has).
+    /// </summary>
+    public async Task RemoveUnknownAsync(IReadOnlyList<CatalogService> catalogServices, IReadOnlyList<CatalogCheck> catalogChecks, CancellationToken cancellationToken = default)
+    {
+        foreach (var service in catalogServices.Where(s => s.ID != "consul" && Service(s.ID) is null))
+        {
+            await WriteAsync(new CatalogDeregister(NodeName, ServiceID: service.ID), cancellationToken).ConfigureAwait(false);
+        }
+        var known = Checks().Select(c => c.CheckID).Append(SerfCheckId).ToHashSet(StringComparer.Ordinal);
+        foreach (var check in catalogChecks.Where(c => !known.Contains(c.CheckID)))
+        {
+            await WriteAsync(new CatalogDeregister(NodeName, CheckID: check.CheckID), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private CatalogNode NodeRecord() => new()
     {
         ID = NodeId,

@@ -4,27 +4,33 @@ namespace Mesh.Server.Cli;
 
 /// <summary>
 /// A <c>mesh</c> command: its System.CommandLine definition plus the help Consul prints for it.
-/// Every command takes its positionals as one list and checks their count itself, so the errors
-/// read as Consul's ("Too many arguments (expected 1, got 2)").
+/// Every command takes its positionals as one list and checks them with a <see cref="PositionalRule"/>,
+/// so the errors read as Consul's ("Too many arguments (expected 1, got 2)").
 /// </summary>
 internal sealed class CliCommand : Command
 {
+    private readonly Argument<string[]> _positionals = new("args") { Arity = ArgumentArity.ZeroOrMore };
+
     public CliCommand(string name, string synopsis, string help)
         : base(name, synopsis)
     {
         Help = help;
-        Add(Positionals);
+        Add(_positionals);
     }
 
     /// <summary>The usage line and the prose under it, as in Consul's <c>const help</c>.</summary>
     public string Help { get; }
 
-    public Argument<string[]> Positionals { get; } = new("args") { Arity = ArgumentArity.ZeroOrMore };
-
     /// <summary>Flags listed under "HTTP API Options" rather than "Command Options" in help.</summary>
     public HashSet<Option> HttpOptions { get; } = [];
 
-    public string[] GetPositionals(ParseResult result) => result.GetValue(Positionals) ?? [];
+    /// <summary>Sets the action, which runs only once the positionals pass <paramref name="rule"/>.</summary>
+    public void SetAction(CliContext context, PositionalRule rule, Func<ParseResult, string[], CancellationToken, Task<int>> action) =>
+        SetAction((result, cancellationToken) =>
+        {
+            var args = result.GetValue(_positionals) ?? [];
+            return rule(this, args, context) is { } exitCode ? Task.FromResult(exitCode) : action(result, args, cancellationToken);
+        });
 
     /// <summary>
     /// A command that only groups subcommands. Run bare, it prints its help and fails, as Consul's

@@ -16,6 +16,13 @@ internal sealed record CliContext(
     /// <summary>A line on standard output. Lines end in "\n" on every OS, as Consul's do.</summary>
     public void Info(string line) => Out.Write(line + "\n");
 
+    /// <summary>A line on standard output; returns exit code 0 for <c>return context.Succeed(...)</c>.</summary>
+    public int Succeed(string line)
+    {
+        Info(line);
+        return 0;
+    }
+
     /// <summary>A line on standard error; returns exit code 1 for <c>return context.Fail(...)</c>.</summary>
     public int Fail(string line)
     {

@@ -89,7 +89,6 @@ internal sealed class CliHelpAction(CliContext context) : SynchronousCommandLine
 
     public override int Invoke(ParseResult parseResult)
     {
-        context.Info(CliHelp.Render(parseResult.CommandResult.Command));
-        return 0;
+        return context.Succeed(CliHelp.Render(parseResult.CommandResult.Command));
     }
 }

@@ -5,13 +5,18 @@ namespace Mesh.Server.State;
 public sealed partial class StateStore
 {
     /// <summary>Writes the whole store (the state Raft snapshots and restores) to <paramref name="destination"/>.</summary>
-    public async Task WriteSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
+    public Task WriteSnapshotAsync(Stream destination, CancellationToken cancellationToken = default) =>
+        JsonSerializer.SerializeAsync(destination, Capture(), StateJson.Options, cancellationToken);
+
+    /// <summary>Writes the whole store to <paramref name="destination"/>.</summary>
+    public void WriteSnapshot(Stream destination) => JsonSerializer.Serialize(destination, Capture(), StateJson.Options);
+
+    private Snapshot Capture()
     {
-        Snapshot snapshot;
         lock (_gate)
         {
             // Records are immutable, so copying references is a consistent point-in-time view.
-            snapshot = new Snapshot(
+            return new Snapshot(
                 _lastIndex,
                 new Dictionary<string, ulong>(_indexes),
                 [.. _kv.WithPrefix("").Select(e => e.Value)],
@@ -20,14 +25,21 @@ public sealed partial class StateStore
                 [.. _services.Values.SelectMany(onNode => onNode.Values)],
                 [.. _checks.Values.SelectMany(onNode => onNode.Values)]);
         }
-        await JsonSerializer.SerializeAsync(destination, snapshot, StateJson.Options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the whole store with a snapshot and wakes every blocking query.</summary>
-    public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken = default)
+    public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken = default) =>
+        Restore(await JsonSerializer.DeserializeAsync<Snapshot>(source, StateJson.Options, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Replaces the whole store with a snapshot and wakes every blocking query.</summary>
+    public void RestoreSnapshot(Stream source) => Restore(JsonSerializer.Deserialize<Snapshot>(source, StateJson.Options));
+
+    private void Restore(Snapshot? snapshot)
     {
-        var snapshot = await JsonSerializer.DeserializeAsync<Snapshot>(source, StateJson.Options, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException("The snapshot is empty.");
+        if (snapshot is null)
+        {
+            throw new InvalidDataException("The snapshot is empty.");
+        }
         lock (_gate)
         {
             _lastIndex = snapshot.Index;

@@ -31,7 +31,7 @@ internal sealed class EtcdWatchFleet(EtcdProcess etcd, TimeProvider time) : IWat
     {
         if (!_created)
         {
-            var body = $$"""{"create_request":{"key":"{{KeyBase64}}"}}""";
+            var body = $$$"""{"create_request":{"key":"{{{KeyBase64}}}"}}""";
             var request = Encoding.ASCII.GetBytes(
                 $"POST /v3/watch HTTP/1.1\r\nHost: 127.0.0.1:{etcd.Port}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}");
             var created = _watchers.Select(watcher => CreateAsync(watcher, request, cancellationToken)).ToArray();

@@ -32,7 +32,7 @@ internal sealed class Report
         }
         _cells[(row, column)] = cell;
         var ratio = column != Mesh && _cells.TryGetValue((row, Mesh), out var mesh) && Ratio(mesh, cell) is { } r ? $"   mesh/{column} = {r}" : "";
-        Console.WriteLine($"{row,-46} {column,-13} {cell.Text}{ratio}");
+        Console.WriteLine($"{row} | {column}: {cell.Text}{ratio}");
     }
 
     public string ToMarkdown(string command, IEnumerable<string> notes)
@@ -71,7 +71,7 @@ internal sealed class Report
     private string Header(string id) => _columns.Find(c => c.Id == id).Header ?? id;
 
     private static string? Ratio(Cell mesh, Cell peer) =>
-        double.IsFinite(mesh.Value) && double.IsFinite(peer.Value) && peer.Value != 0
+        mesh.Value > 0 && peer.Value > 0 && double.IsFinite(mesh.Value) && double.IsFinite(peer.Value)
             ? (mesh.Value / peer.Value).ToString("0.00", CultureInfo.InvariantCulture) + "×"
             : null;
 
@@ -79,5 +79,5 @@ internal sealed class Report
         $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 }
 
-/// <summary>One result as shown, and the number its ratio is taken of (NaN: no ratio).</summary>
+/// <summary>One result as shown, and the number its ratio is taken of (no ratio unless both are positive).</summary>
 internal sealed record Cell(string Text, double Value);

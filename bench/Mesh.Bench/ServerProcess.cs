@@ -106,16 +106,20 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
         }
-        _process.Dispose();
-        Scratch.Delete(recursive: true);
+        finally
+        {
+            _process.Dispose();
+            Scratch.Delete(recursive: true);
+        }
     }
 
     private void Keep(string? line)

@@ -31,4 +31,26 @@ internal static class TcpTable
 
     private static long HexAfterColon(string field) =>
         long.Parse(field.AsSpan(field.IndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Connections this machine dropped because a listener's accept queue was full (TcpExt ListenOverflows in
+    /// /proc/net/netstat): each costs its client a SYN retransmit a second later. Machine-wide.
+    /// </summary>
+    public static long ListenOverflows()
+    {
+        // Pairs of lines: "TcpExt: Name1 Name2 ..." then "TcpExt: value1 value2 ...".
+        var lines = File.ReadAllLines("/proc/net/netstat");
+        for (var i = 0; i + 1 < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("TcpExt:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var names = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var values = lines[i + 1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var at = Array.IndexOf(names, "ListenOverflows");
+            return at > 0 && at < values.Length ? long.Parse(values[at], CultureInfo.InvariantCulture) : 0;
+        }
+        return 0;
+    }
 }

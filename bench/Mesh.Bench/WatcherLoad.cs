@@ -4,7 +4,8 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// Parks N watchers on one key, then, round after round, writes the key and times how long the server takes to
-/// answer all of them, and measures what the parked watchers cost it in memory and threads.
+/// answer all of them, and measures what the parked watchers cost it in memory and threads. A first warm-up
+/// round (the server's first fan-out of that size) is run for both servers and not counted.
 /// </summary>
 internal static class WatcherLoad
 {
@@ -16,45 +17,57 @@ internal static class WatcherLoad
         await ProcStats.AwaitIdleAsync(fleet.ServerPid, SettleTimeout, time, cancellationToken).ConfigureAwait(false);
         var before = ProcStats.Read(fleet.ServerPid);
 
+        var overflows = TcpTable.ListenOverflows();
         var started = time.GetTimestamp();
         await fleet.ConnectAsync(watchers, cancellationToken).ConfigureAwait(false);
         var connectTime = time.GetElapsedTime(started);
+        overflows = TcpTable.ListenOverflows() - overflows;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name}: {watchers:N0} connections opened in {connectTime.TotalSeconds:0.0} s ({overflows} SYNs dropped by a full accept queue and retried)"));
 
-        var firstArm = TimeSpan.Zero;
+        var parkTime = TimeSpan.Zero;
         var parked = new List<ProcStats>(rounds);
-        var lastAfterAnswered = new List<double>(rounds);
         var lastAfterSent = new List<double>(rounds);
+        var lastAfterAnswered = new List<double>(rounds);
         var writeLatency = new List<double>(rounds);
         var all = new List<double>(watchers * rounds);
-        for (var round = 1; round <= rounds; round++)
+        for (var round = 0; round <= rounds; round++)
         {
             started = time.GetTimestamp();
             await fleet.ArmAsync(cancellationToken).ConfigureAwait(false);
-            if (round == 1)
+            if (round == 0)
             {
-                firstArm = time.GetElapsedTime(started);
+                parkTime = time.GetElapsedTime(started);
             }
             var stats = ProcStats.Read(fleet.ServerPid);
-            parked.Add(stats);
 
             var write = await fleet.WriteAsync(round, cancellationToken).ConfigureAwait(false);
             var answers = await fleet.AnswersAsync(cancellationToken).ConfigureAwait(false);
             var last = answers.Max();
-            lastAfterAnswered.Add(time.GetElapsedTime(write.Answered, last).TotalMilliseconds);
-            lastAfterSent.Add(time.GetElapsedTime(write.Sent, last).TotalMilliseconds);
-            writeLatency.Add(time.GetElapsedTime(write.Sent, write.Answered).TotalMilliseconds);
-            all.AddRange(answers.Select(at => time.GetElapsedTime(write.Answered, at).TotalMilliseconds));
+            var fromSent = time.GetElapsedTime(write.Sent, last).TotalMilliseconds;
+            var fromAnswered = time.GetElapsedTime(write.Answered, last).TotalMilliseconds;
+            var ownLatency = time.GetElapsedTime(write.Sent, write.Answered).TotalMilliseconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {name} round {round}/{rounds}: last of {watchers:N0} watchers {lastAfterAnswered[^1]:0.0} ms after the write's answer (write {writeLatency[^1]:0.0} ms); server RSS {stats.RssBytes / 1048576.0:0} MiB, {stats.Threads} threads"));
+                $"  {name} round {(round == 0 ? "0 (warm-up, not counted)" : $"{round}/{rounds}")}: last watcher {fromSent:0.0} ms after the write was sent, {fromAnswered:0.0} ms after its answer (write {ownLatency:0.0} ms); server RSS {stats.RssBytes / 1048576.0:0} MiB, {stats.Threads} threads"));
+            if (round == 0)
+            {
+                continue;
+            }
+            parked.Add(stats);
+            lastAfterSent.Add(fromSent);
+            lastAfterAnswered.Add(fromAnswered);
+            writeLatency.Add(ownLatency);
+            all.AddRange(answers.Select(at => time.GetElapsedTime(write.Sent, at).TotalMilliseconds));
         }
         return new WatchResult(
             watchers,
             connectTime,
-            firstArm,
+            overflows,
+            parkTime,
             before,
             parked,
-            Percentiles.Of(lastAfterAnswered),
             Percentiles.Of(lastAfterSent),
+            Percentiles.Of(lastAfterAnswered),
             Percentiles.Of(all),
             Percentiles.Of(writeLatency));
     }

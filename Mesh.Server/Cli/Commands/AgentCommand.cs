@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Mesh.Server.Cli.Flags;
 using Mesh.Server.Config;
 
@@ -46,13 +45,8 @@ internal static class AgentCommand
             dev, server, bootstrapExpect, join, retryJoin, node, datacenter, dataDir, configDir, configFile, bind, client,
             httpPort, dnsPort, serverPort, serfLanPort, grpcPort, enableScriptChecks, enableLocalScriptChecks, logLevel, encrypt,
         };
-        command.SetAction((result, cancellationToken) =>
+        command.SetAction(context, Positionals.AtMost(0), (result, _, cancellationToken) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length > 0)
-            {
-                return Task.FromResult(context.Fail($"Too many arguments (expected 0, got {args.Length})"));
-            }
             var flags = new AgentFlags
             {
                 Dev = result.GetValue(dev),

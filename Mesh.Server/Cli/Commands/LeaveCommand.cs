@@ -16,31 +16,12 @@ internal static class LeaveCommand
     {
         var command = new CliCommand("leave", "Gracefully leaves the mesh cluster and shuts down", Help);
         var http = HttpFlags.AddTo(command, serverFlags: false);
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            var args = command.GetPositionals(result);
-            if (args.Length > 0)
-            {
-                context.Fail($"Error found unexpected args: [{string.Join(' ', args)}]");
-                context.Info(CliHelp.Render(command));
-                return 1;
-            }
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
-            try
+        command.SetApiAction(http, context, Positionals.NoneShowingHelp, (_, _, api) =>
+            api.CallAsync("Error leaving", async (client, cancellationToken) =>
             {
                 await client.AgentLeaveAsync(cancellationToken);
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail($"Error leaving: {ex.Message}");
-            }
-            context.Info("Graceful leave complete");
-            return 0;
-        });
+                return context.Succeed("Graceful leave complete");
+            }));
         return command;
     }
 }

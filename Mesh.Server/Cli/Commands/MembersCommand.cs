@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net;
 using System.Text.RegularExpressions;
 using Mesh.Server.Cli.Api;
@@ -36,7 +35,7 @@ internal static class MembersCommand
 
         var command = new CliCommand("members", "Lists the members of a mesh cluster", Help) { detailed, wan, status, filter };
         var http = HttpFlags.AddTo(command, serverFlags: false);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.Any, async (result, _, api) =>
         {
             Regex statusPattern;
             try
@@ -47,29 +46,17 @@ internal static class MembersCommand
             {
                 return context.Fail($"Failed to compile status regexp: {ex.Message}");
             }
-            using var client = http.CreateClient(result, context);
-            if (client is null)
+            return await api.CallAsync("Error retrieving members", async (client, cancellationToken) =>
             {
-                return 1;
-            }
-            IReadOnlyList<AgentMember> members;
-            try
-            {
-                members = await client.AgentMembersAsync(result.GetValue(wan), result.GetValue(filter), cancellationToken);
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail($"Error retrieving members: {ex.Message}");
-            }
-
-            var shown = members.Select(WithDefaultTags).Where(m => statusPattern.IsMatch(StatusName(m.Status))).ToList();
-            if (shown.Count == 0)
-            {
-                return 2;
-            }
-            shown.Sort(CompareMembers);
-            context.Info(Columnize.Format(result.GetValue(detailed) ? DetailedLines(shown) : StandardLines(shown)));
-            return 0;
+                var members = await client.AgentMembersAsync(result.GetValue(wan), result.GetValue(filter), cancellationToken);
+                var shown = members.Select(WithDefaultTags).Where(m => statusPattern.IsMatch(StatusName(m.Status))).ToList();
+                if (shown.Count == 0)
+                {
+                    return 2;
+                }
+                shown.Sort(CompareMembers);
+                return context.Succeed(Columnize.Format(result.GetValue(detailed) ? DetailedLines(shown) : StandardLines(shown)));
+            });
         });
         return command;
     }

@@ -27,22 +27,12 @@ internal static class GoFlag
         new($"--{name}", $"-{name}") { Description = usage, HelpName = placeholder, DefaultValueFactory = _ => defaultValue };
 
     public static Option<int?> Int(string name, string usage) =>
-        new($"--{name}", $"-{name}")
-        {
-            Description = usage,
-            HelpName = "int",
-            CustomParser = result => ParseNumber(result, name, signed: true, static (string s, out int v) =>
-                int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v)),
-        };
+        Number(name, usage, "int", signed: true, static (string s, out int v) =>
+            int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v));
 
     public static Option<ulong?> UInt64(string name, string usage) =>
-        new($"--{name}", $"-{name}")
-        {
-            Description = usage,
-            HelpName = "uint",
-            CustomParser = result => ParseNumber(result, name, signed: false, static (string s, out ulong v) =>
-                ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v)),
-        };
+        Number(name, usage, "uint", signed: false, static (string s, out ulong v) =>
+            ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v));
 
     /// <summary>A flag that may be given many times, each adding one value (Consul's AppendSliceValue).</summary>
     public static Option<string[]> List(string name, string usage, string placeholder = "value") =>
@@ -87,6 +77,15 @@ internal static class GoFlag
     };
 
     private delegate bool TryParse<T>(string text, out T value);
+
+    private static Option<T?> Number<T>(string name, string usage, string placeholder, bool signed, TryParse<T> tryParse)
+        where T : struct =>
+        new($"--{name}", $"-{name}")
+        {
+            Description = usage,
+            HelpName = placeholder,
+            CustomParser = result => ParseNumber(result, name, signed, tryParse),
+        };
 
     private static T? ParseNumber<T>(ArgumentResult result, string name, bool signed, TryParse<T> tryParse)
         where T : struct

@@ -13,7 +13,7 @@ public sealed class AgentControlCommandTests
     {
         await using var agent = (await FakeConsulAgent.StartAsync()).On("PUT", "/v1/agent/leave", "");
 
-        var result = await CliRunner.RunAsync("leave", "-http-addr", agent.Address);
+        var result = await agent.RunCliAsync("leave");
 
         Assert.Equal(new CliResult(0, "Graceful leave complete\n", ""), result);
         agent.Single("PUT", "/v1/agent/leave");
@@ -25,7 +25,7 @@ public sealed class AgentControlCommandTests
         await using var agent = await FakeConsulAgent.StartAsync();
         agent.On("PUT", "/v1/agent/leave", "Permission denied", status: 403);
 
-        var result = await CliRunner.RunAsync("leave", "-http-addr", agent.Address, "-token=anonymous");
+        var result = await agent.RunCliAsync("leave", "-token=anonymous");
 
         Assert.Equal(new CliResult(1, "", "Error leaving: Unexpected response code: 403 (Permission denied)\n"), result);
     }

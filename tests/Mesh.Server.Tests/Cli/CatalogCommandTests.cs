@@ -23,7 +23,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/datacenters", """["consul-sg","dc2"]""");
 
-        var result = await RunAsync("catalog", "datacenters");
+        var result = await _agent.RunCliAsync("catalog", "datacenters");
 
         Assert.Equal(new CliResult(0, "consul-sg\ndc2\n", ""), result);
     }
@@ -33,7 +33,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/nodes", Nodes);
 
-        var result = await RunAsync("catalog", "nodes");
+        var result = await _agent.RunCliAsync("catalog", "nodes");
 
         Assert.Equal(new CliResult(0,
             "Node              ID        Address     DC\n" +
@@ -46,7 +46,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/nodes", Nodes);
 
-        var result = await RunAsync("catalog", "nodes", "-detailed");
+        var result = await _agent.RunCliAsync("catalog", "nodes", "-detailed");
 
         Assert.Equal(
             "Node              ID                                    Address     DC         TaggedAddresses                                                       Meta\n" +
@@ -64,7 +64,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
               "ServiceName":"counting","ServiceTags":[],"ServiceAddress":"","ServicePort":9003,"CreateIndex":20,"ModifyIndex":20}]
             """);
 
-        var result = await RunAsync("catalog", "nodes", "-service=counting", "-node-meta", "rack=r1", "-near=_agent");
+        var result = await _agent.RunCliAsync("catalog", "nodes", "-service=counting", "-node-meta", "rack=r1", "-near=_agent");
 
         Assert.Equal(new CliResult(0, "Node              ID        Address    DC\nsample-node-name  40e4a748  127.0.0.1  consul-sg\n", ""), result);
         var query = _agent.Single("GET", "/v1/catalog/service/counting").Query;
@@ -77,7 +77,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/nodes", "[]");
 
-        var result = await RunAsync("catalog", "nodes");
+        var result = await _agent.RunCliAsync("catalog", "nodes");
 
         Assert.Equal(new CliResult(0, "", "No nodes match the given query - try expanding your search.\n"), result);
     }
@@ -87,7 +87,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/services", """{"dashboard":[],"counting-sidecar-proxy":[],"consul":[],"counting":["v1","primary"]}""");
 
-        var result = await RunAsync("catalog", "services");
+        var result = await _agent.RunCliAsync("catalog", "services");
 
         Assert.Equal(new CliResult(0, "consul\ncounting\ncounting-sidecar-proxy\ndashboard\n", ""), result);
     }
@@ -97,7 +97,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/services", """{"consul":[],"counting":["v1","primary"],"redis":["a"]}""");
 
-        var result = await RunAsync("catalog", "services", "-tags");
+        var result = await _agent.RunCliAsync("catalog", "services", "-tags");
 
         Assert.Equal(new CliResult(0, "consul        \ncounting      primary,v1\nredis         a\n", ""), result);
     }
@@ -112,7 +112,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
                          "dashboard":{"ID":"dashboard","Service":"dashboard","Tags":[],"Port":9002}}}
             """);
 
-        var result = await RunAsync("catalog", "services", "-node=sample-node-name", "-tags");
+        var result = await _agent.RunCliAsync("catalog", "services", "-node=sample-node-name", "-tags");
 
         // Consul trims the tabwriter's output, so only the last line loses its padding.
         Assert.Equal(new CliResult(0, "counting       a,b\ndashboard\n", ""), result);
@@ -123,7 +123,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/node/ghost", "null");
 
-        var result = await RunAsync("catalog", "services", "-node", "ghost");
+        var result = await _agent.RunCliAsync("catalog", "services", "-node", "ghost");
 
         Assert.Equal(new CliResult(0, "", "No services match the given query - try expanding your search.\n"), result);
     }
@@ -133,7 +133,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/catalog/services", "No path to datacenter", status: 500);
 
-        var result = await RunAsync("catalog", "services", "-datacenter", "nowhere");
+        var result = await _agent.RunCliAsync("catalog", "services", "-datacenter", "nowhere");
 
         Assert.Equal(new CliResult(1, "", "Error listing services: Unexpected response code: 500 (No path to datacenter)\n"), result);
         Assert.Equal("nowhere", _agent.Single("GET", "/v1/catalog/services").Query["dc"]);
@@ -142,7 +142,7 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     [Fact]
     public async Task ExtraArgumentsAreRejected()
     {
-        var result = await RunAsync("catalog", "nodes", "extra");
+        var result = await _agent.RunCliAsync("catalog", "nodes", "extra");
 
         Assert.Equal(new CliResult(1, "", "Too many arguments (expected 0, got 1)\n"), result);
     }
@@ -150,12 +150,9 @@ public sealed class CatalogCommandTests : IAsyncLifetime
     [Fact]
     public async Task NodeMetaWithoutEqualsIsAFlagError()
     {
-        var result = await RunAsync("catalog", "nodes", "-node-meta=rack");
+        var result = await _agent.RunCliAsync("catalog", "nodes", "-node-meta=rack");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("invalid value \"rack\" for flag -node-meta: Missing \"=\" value in argument: rack\nRun 'mesh catalog nodes -help' for usage.\n", result.Error);
     }
-
-    private Task<CliResult> RunAsync(params string[] args) =>
-        CliRunner.RunAsync(args, new Dictionary<string, string> { ["CONSUL_HTTP_ADDR"] = _agent.Address });
 }

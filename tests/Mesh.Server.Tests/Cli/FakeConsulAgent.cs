@@ -63,6 +63,12 @@ internal sealed class FakeConsulAgent : IAsyncDisposable
     public RecordedRequest Single(string method, string path) =>
         Assert.Single(Requests, r => r.Method == method && r.Path == path);
 
+    /// <summary>The environment that points <c>mesh</c> at this agent.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["MESH_HTTP_ADDR"] = Address };
+
+    /// <summary>Runs <c>mesh</c> against this agent.</summary>
+    public Task<CliResult> RunCliAsync(params string[] args) => CliRunner.RunAsync(args, Environment);
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Server.Tests.Config;
 
 namespace Mesh.Server.Tests.Cli;
 
@@ -67,19 +68,12 @@ public sealed class HttpAddressTests : IAsyncLifetime
     [Fact]
     public async Task ATokenFileWinsOverTheToken()
     {
-        var path = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(path, "  from-file\n");
+        using var dir = new TempConfigDir();
+        var path = dir.Write("token", "  from-file\n");
 
-            await CliRunner.RunAsync("catalog", "datacenters", "-http-addr", _agent.Address, "-token=t", "-token-file", path);
+        await CliRunner.RunAsync("catalog", "datacenters", "-http-addr", _agent.Address, "-token=t", "-token-file", path);
 
-            Assert.Equal("from-file", _agent.Single("GET", "/v1/catalog/datacenters").Headers["X-Consul-Token"]);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal("from-file", _agent.Single("GET", "/v1/catalog/datacenters").Headers["X-Consul-Token"]);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Mesh.Server.Tests.Config;
+
 namespace Mesh.Server.Tests.Cli;
 
 /// <summary><c>mesh kv</c> against a real HTTP server answering Consul's JSON.</summary>
@@ -17,7 +19,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/redis/config/devops", DevopsPair);
 
-        var result = await RunAsync("kv", "get", "redis/config/devops");
+        var result = await _agent.RunCliAsync("kv", "get", "redis/config/devops");
 
         Assert.Equal(new CliResult(0, "value\n", ""), result);
         var request = _agent.Single("GET", "/v1/kv/redis/config/devops");
@@ -27,7 +29,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     [Fact]
     public async Task GetOfAMissingKeyFails()
     {
-        var result = await RunAsync("kv", "get", "nope");
+        var result = await _agent.RunCliAsync("kv", "get", "nope");
 
         Assert.Equal(new CliResult(1, "", "Error! No key exists at: nope\n"), result);
     }
@@ -37,18 +39,9 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/empty", """[{"LockIndex":0,"Key":"empty","Flags":0,"Value":null,"CreateIndex":5,"ModifyIndex":5}]""");
 
-        var result = await RunAsync("kv", "get", "/empty");
+        var result = await _agent.RunCliAsync("kv", "get", "/empty");
 
         Assert.Equal(new CliResult(0, "\n", ""), result);
-    }
-
-    [Fact]
-    public async Task GetWithoutKeyNeedsRecurseOrKeys()
-    {
-        var result = await RunAsync("kv", "get");
-
-        Assert.Equal(new CliResult(1, "", "Error! Missing KEY argument\n"), result);
-        Assert.Empty(_agent.Requests);
     }
 
     [Fact]
@@ -59,7 +52,7 @@ public sealed class KvCommandTests : IAsyncLifetime
              {"LockIndex":0,"Key":"redis/config/devops","Flags":0,"Value":"dmFsdWU=","CreateIndex":4,"ModifyIndex":4}]
             """);
 
-        var result = await RunAsync("kv", "get", "--recurse");
+        var result = await _agent.RunCliAsync("kv", "get", "--recurse");
 
         Assert.Equal(new CliResult(0, "a:1\nredis/config/devops:value\n", ""), result);
         Assert.True(_agent.Single("GET", "/v1/kv/").Query.ContainsKey("recurse"));
@@ -73,7 +66,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/foo", """[{"LockIndex":0,"Key":"foo/bar","Flags":0,"Value":"eA==","CreateIndex":3,"ModifyIndex":3}]""");
 
-        var result = await RunAsync("kv", "get", flag, "foo");
+        var result = await _agent.RunCliAsync("kv", "get", flag, "foo");
 
         Assert.Equal(new CliResult(0, "foo/bar:x\n", ""), result);
         Assert.True(_agent.Single("GET", "/v1/kv/foo").Query.ContainsKey("recurse"));
@@ -82,7 +75,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     [Fact]
     public async Task RecurseOverAnEmptyPrefixPrintsNothing()
     {
-        var result = await RunAsync("kv", "get", "-recurse", "none");
+        var result = await _agent.RunCliAsync("kv", "get", "-recurse", "none");
 
         Assert.Equal(new CliResult(0, "", ""), result);
     }
@@ -92,7 +85,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/redis/config/devops", DevopsPair);
 
-        var result = await RunAsync("kv", "get", "-detailed", "redis/config/devops");
+        var result = await _agent.RunCliAsync("kv", "get", "-detailed", "redis/config/devops");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
@@ -113,7 +106,7 @@ public sealed class KvCommandTests : IAsyncLifetime
              {"LockIndex":0,"Key":"p/b","Flags":0,"Value":"Mg==","CreateIndex":4,"ModifyIndex":4}]
             """);
 
-        var result = await RunAsync("kv", "get", "-recurse", "-detailed", "-base64", "p");
+        var result = await _agent.RunCliAsync("kv", "get", "-recurse", "-detailed", "-base64", "p");
 
         Assert.Equal(
             "CreateIndex      3\nFlags            0\nKey              p/a\nLockIndex        1\nModifyIndex      3\n" +
@@ -128,7 +121,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/web/", """["web/bar","web/subdir/"]""");
 
-        var result = await RunAsync("kv", "get", "-keys", "-separator=/", "web/");
+        var result = await _agent.RunCliAsync("kv", "get", "-keys", "-separator=/", "web/");
 
         Assert.Equal(new CliResult(0, "web/bar\nweb/subdir/\n", ""), result);
         var query = _agent.Single("GET", "/v1/kv/web/").Query;
@@ -141,7 +134,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/web", """[{"Key":"web/a","Value":"MQ==","CreateIndex":3,"ModifyIndex":3},{"Key":"web/b/c","Value":null,"CreateIndex":4,"ModifyIndex":4}]""");
 
-        var result = await RunAsync("kv", "get", "-keys", "-recurse", "web");
+        var result = await _agent.RunCliAsync("kv", "get", "-keys", "-recurse", "web");
 
         Assert.Equal(new CliResult(0, "web/a\nweb/b/c\n", ""), result);
     }
@@ -151,7 +144,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/redis/config/devops", DevopsPair);
 
-        var result = await RunAsync("kv", "get", "-base64", "redis/config/devops");
+        var result = await _agent.RunCliAsync("kv", "get", "-base64", "redis/config/devops");
 
         Assert.Equal(new CliResult(0, "dmFsdWU=\n", ""), result);
     }
@@ -161,7 +154,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("GET", "/v1/kv/k", "No path to datacenter\n", status: 500);
 
-        var result = await RunAsync("kv", "get", "-datacenter=dc2", "-stale", "-token", "secret", "k");
+        var result = await _agent.RunCliAsync("kv", "get", "-datacenter=dc2", "-stale", "-token", "secret", "k");
 
         Assert.Equal(new CliResult(1, "", "Error querying Consul agent: Unexpected response code: 500 (No path to datacenter)\n"), result);
         var request = _agent.Single("GET", "/v1/kv/k");
@@ -175,7 +168,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/redis/config/devops", "true");
 
-        var result = await RunAsync("kv", "put", "redis/config/devops", "value");
+        var result = await _agent.RunCliAsync("kv", "put", "redis/config/devops", "value");
 
         Assert.Equal(new CliResult(0, "Success! Data written to: redis/config/devops\n", ""), result);
         var request = _agent.Single("PUT", "/v1/kv/redis/config/devops");
@@ -188,7 +181,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/webapp/beta/active", "true");
 
-        var result = await RunAsync("kv", "put", "-flags=42", "webapp/beta/active");
+        var result = await _agent.RunCliAsync("kv", "put", "-flags=42", "webapp/beta/active");
 
         Assert.Equal(0, result.ExitCode);
         var request = _agent.Single("PUT", "/v1/kv/webapp/beta/active");
@@ -201,7 +194,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/license", "true");
 
-        var result = await CliRunner.RunAsync(["kv", "put", "license", "-"], Environment(), stdin: "abcd1234\n");
+        var result = await CliRunner.RunAsync(["kv", "put", "license", "-"], _agent.Environment, stdin: "abcd1234\n");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("abcd1234\n", _agent.Single("PUT", "/v1/kv/license").Body);
@@ -211,26 +204,19 @@ public sealed class KvCommandTests : IAsyncLifetime
     public async Task PutReadsAtPathFromAFile()
     {
         _agent.On("PUT", "/v1/kv/license", "true");
-        var path = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(path, "from a file");
+        using var dir = new TempConfigDir();
+        var path = dir.Write("license.lic", "from a file");
 
-            var result = await RunAsync("kv", "put", "license", "@" + path);
+        var result = await _agent.RunCliAsync("kv", "put", "license", "@" + path);
 
-            Assert.Equal(0, result.ExitCode);
-            Assert.Equal("from a file", _agent.Single("PUT", "/v1/kv/license").Body);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("from a file", _agent.Single("PUT", "/v1/kv/license").Body);
     }
 
     [Fact]
     public async Task PutOfAMissingFileFails()
     {
-        var result = await RunAsync("kv", "put", "license", "@/nonexistent/license.lic");
+        var result = await _agent.RunCliAsync("kv", "put", "license", "@/nonexistent/license.lic");
 
         Assert.Equal(new CliResult(1, "", "Error! Failed to read file: open /nonexistent/license.lic: no such file or directory\n"), result);
     }
@@ -240,7 +226,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/k", "true");
 
-        var result = await RunAsync("kv", "put", "-base64", "k", "dmFsdWU=");
+        var result = await _agent.RunCliAsync("kv", "put", "-base64", "k", "dmFsdWU=");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("value", _agent.Single("PUT", "/v1/kv/k").Body);
@@ -251,7 +237,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/k", "true");
 
-        var result = await RunAsync("kv", "put", "k", "-flags=3");
+        var result = await _agent.RunCliAsync("kv", "put", "k", "-flags=3");
 
         Assert.Equal(0, result.ExitCode);
         var request = _agent.Single("PUT", "/v1/kv/k");
@@ -264,7 +250,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/k", "false");
 
-        var result = await RunAsync("kv", "put", "-cas", "-modify-index=844", "k", "5");
+        var result = await _agent.RunCliAsync("kv", "put", "-cas", "-modify-index=844", "k", "5");
 
         Assert.Equal(new CliResult(1, "", "Error! Did not write to k: CAS failed\n"), result);
         Assert.Equal("844", _agent.Single("PUT", "/v1/kv/k").Query["cas"]);
@@ -275,22 +261,9 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/k", "true");
 
-        var result = await RunAsync("kv", "put", "-cas", "-modify-index", "844", "k", "5");
+        var result = await _agent.RunCliAsync("kv", "put", "-cas", "-modify-index", "844", "k", "5");
 
         Assert.Equal(new CliResult(0, "Success! Data written to: k\n", ""), result);
-    }
-
-    [Theory]
-    [InlineData("Must specify -modify-index with -cas!", "-cas", "k", "v")]
-    [InlineData("Error! Missing KEY argument")]
-    [InlineData("Error! Too many arguments (expected 1 or 2, got 3)", "a", "b", "c")]
-    [InlineData("Error! Missing -session (required with -acquire and -release)", "-acquire", "k")]
-    public async Task PutUsageErrors(string message, params string[] args)
-    {
-        var result = await RunAsync(["kv", "put", .. args]);
-
-        Assert.Equal(new CliResult(1, "", message + "\n"), result);
-        Assert.Empty(_agent.Requests);
     }
 
     [Fact]
@@ -298,7 +271,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/kv/lock", "true");
 
-        var result = await RunAsync("kv", "put", "-acquire", "-session=4ca8e74b", "lock", "me");
+        var result = await _agent.RunCliAsync("kv", "put", "-acquire", "-session=4ca8e74b", "lock", "me");
 
         Assert.Equal(new CliResult(0, "Success! Lock acquired on: lock\n", ""), result);
         Assert.Equal("4ca8e74b", _agent.Single("PUT", "/v1/kv/lock").Query["acquire"]);
@@ -309,7 +282,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("DELETE", "/v1/kv/redis/config/devops", "true");
 
-        var result = await RunAsync("kv", "delete", "redis/config/devops");
+        var result = await _agent.RunCliAsync("kv", "delete", "redis/config/devops");
 
         Assert.Equal(new CliResult(0, "Success! Deleted key: redis/config/devops\n", ""), result);
         Assert.Empty(_agent.Single("DELETE", "/v1/kv/redis/config/devops").Query);
@@ -320,7 +293,7 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("DELETE", "/v1/kv/redis", "true");
 
-        var result = await RunAsync("kv", "delete", "-recurse", "redis");
+        var result = await _agent.RunCliAsync("kv", "delete", "-recurse", "redis");
 
         Assert.Equal(new CliResult(0, "Success! Deleted keys with prefix: redis\n", ""), result);
         Assert.True(_agent.Single("DELETE", "/v1/kv/redis").Query.ContainsKey("recurse"));
@@ -331,20 +304,25 @@ public sealed class KvCommandTests : IAsyncLifetime
     {
         _agent.On("DELETE", "/v1/kv/k", "false");
 
-        var result = await RunAsync("kv", "delete", "-cas", "-modify-index=7", "k");
+        var result = await _agent.RunCliAsync("kv", "delete", "-cas", "-modify-index=7", "k");
 
         Assert.Equal(new CliResult(1, "", "Error! Did not delete key k: CAS failed\n"), result);
         Assert.Equal("7", _agent.Single("DELETE", "/v1/kv/k").Query["cas"]);
     }
 
     [Theory]
-    [InlineData("Error! Missing KEY argument")]
-    [InlineData("Cannot specify -modify-index without -cas!", "-modify-index=3", "k")]
-    [InlineData("Cannot specify both -cas and -recurse!", "-cas", "-modify-index=3", "-recurse", "k")]
-    [InlineData("Too many arguments (expected 1, got 2)", "a", "b")]
-    public async Task DeleteUsageErrors(string message, params string[] args)
+    [InlineData("Error! Missing KEY argument", "get")]
+    [InlineData("Must specify -modify-index with -cas!", "put", "-cas", "k", "v")]
+    [InlineData("Error! Missing KEY argument", "put")]
+    [InlineData("Error! Too many arguments (expected 1 or 2, got 3)", "put", "a", "b", "c")]
+    [InlineData("Error! Missing -session (required with -acquire and -release)", "put", "-acquire", "k")]
+    [InlineData("Error! Missing KEY argument", "delete")]
+    [InlineData("Cannot specify -modify-index without -cas!", "delete", "-modify-index=3", "k")]
+    [InlineData("Cannot specify both -cas and -recurse!", "delete", "-cas", "-modify-index=3", "-recurse", "k")]
+    [InlineData("Too many arguments (expected 1, got 2)", "delete", "a", "b")]
+    public async Task UsageErrorsAreReportedBeforeAnyRequest(string message, params string[] args)
     {
-        var result = await RunAsync(["kv", "delete", .. args]);
+        var result = await _agent.RunCliAsync(["kv", .. args]);
 
         Assert.Equal(new CliResult(1, "", message + "\n"), result);
         Assert.Empty(_agent.Requests);
@@ -357,16 +335,12 @@ public sealed class KvCommandTests : IAsyncLifetime
             .On("GET", "/v1/kv/redis/config/devops", DevopsPair)
             .On("GET", "/v1/kv/", DevopsPair);
 
-        var put = await RunAsync("kv", "put", "redis/config/devops", "value");
-        var get = await RunAsync("kv", "get", "redis/config/devops");
-        var recurse = await RunAsync("kv", "get", "--recurse");
+        var put = await _agent.RunCliAsync("kv", "put", "redis/config/devops", "value");
+        var get = await _agent.RunCliAsync("kv", "get", "redis/config/devops");
+        var recurse = await _agent.RunCliAsync("kv", "get", "--recurse");
 
         Assert.Equal("Success! Data written to: redis/config/devops\n", put.Out);
         Assert.Equal("value\n", get.Out);
         Assert.Equal("redis/config/devops:value\n", recurse.Out);
     }
-
-    private Dictionary<string, string> Environment() => new() { ["MESH_HTTP_ADDR"] = _agent.Address };
-
-    private Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync(args, Environment());
 }

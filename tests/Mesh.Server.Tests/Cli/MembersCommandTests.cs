@@ -21,7 +21,7 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task MembersPrintsConsulsColumnsServersFirst()
     {
-        var result = await RunAsync("members");
+        var result = await _agent.RunCliAsync("members");
 
         Assert.Equal(new CliResult(0,
             "Node      Address         Status  Type     Build  Protocol  DC   Partition  Segment\n" +
@@ -34,7 +34,7 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task StatusFiltersByRegularExpression()
     {
-        var result = await RunAsync("members", "-status=alive");
+        var result = await _agent.RunCliAsync("members", "-status=alive");
 
         Assert.Equal(
             "Node      Address         Status  Type    Build  Protocol  DC   Partition  Segment\n" +
@@ -45,7 +45,7 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task NoMatchingMemberExitsWith2AndPrintsNothing()
     {
-        var result = await RunAsync("members", "-status", "leaving");
+        var result = await _agent.RunCliAsync("members", "-status", "leaving");
 
         Assert.Equal(new CliResult(2, "", ""), result);
     }
@@ -53,7 +53,7 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task DetailedPrintsSortedTagsIncludingTheFilledInOnes()
     {
-        var result = await RunAsync("members", "-detailed", "-status=fail");
+        var result = await _agent.RunCliAsync("members", "-detailed", "-status=fail");
 
         Assert.Equal(
             "Node      Address         Status  Tags\n" +
@@ -63,7 +63,7 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task ABadStatusExpressionFails()
     {
-        var result = await RunAsync("members", "-status=(");
+        var result = await _agent.RunCliAsync("members", "-status=(");
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("Failed to compile status regexp: ", result.Error);
@@ -73,10 +73,8 @@ public sealed class MembersCommandTests : IAsyncLifetime
     [Fact]
     public async Task WanAsksForTheWanPool()
     {
-        await RunAsync("members", "-wan");
+        await _agent.RunCliAsync("members", "-wan");
 
         Assert.Equal("1", _agent.Single("GET", "/v1/agent/members").Query["wan"]);
     }
-
-    private Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, "-http-addr=http://" + _agent.Address]);
 }

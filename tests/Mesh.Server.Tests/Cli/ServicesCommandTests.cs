@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using Mesh.Server.Tests.Config;
 
 namespace Mesh.Server.Tests.Cli;
 
 /// <summary><c>mesh services register|deregister</c> against a real HTTP server.</summary>
 public sealed class ServicesCommandTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mesh-cli-services-").FullName;
+    private readonly TempConfigDir _dir = new();
     private FakeConsulAgent _agent = null!;
 
     public async Task InitializeAsync() => _agent = (await FakeConsulAgent.StartAsync())
@@ -17,13 +18,13 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _agent.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 
     [Fact]
     public async Task RegisterFromFlagsSendsConsulsRegistration()
     {
-        var result = await RunAsync("services", "register", "-name=web", "-id", "web-1", "-address=10.0.0.5", "-port=8080",
+        var result = await _agent.RunCliAsync("services", "register", "-name=web", "-id", "web-1", "-address=10.0.0.5", "-port=8080",
             "-tag=v1", "-tag", "primary", "-meta", "team=core", "--meta=query=a=b", "-tagged-address=lan=10.0.0.5:8080");
 
         Assert.Equal(new CliResult(0, "Registered service: web\n", ""), result);
@@ -37,9 +38,9 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task RegisterFromAJsonFileSendsItsServiceAsIs()
     {
-        var path = Write("web.json", """{"service": {"name": "web", "port": 80, "check": {"http": "http://localhost/health", "interval": "10s"}}}""");
+        var path = _dir.Write("web.json", """{"service": {"name": "web", "port": 80, "check": {"http": "http://localhost/health", "interval": "10s"}}}""");
 
-        var result = await RunAsync("services", "register", "-tag=extra", path);
+        var result = await _agent.RunCliAsync("services", "register", "-tag=extra", path);
 
         Assert.Equal(new CliResult(0, "Registered service: web\n", ""), result);
         var body = JsonNode.Parse(_agent.Single("PUT", "/v1/agent/service/register").Body)!;
@@ -51,46 +52,10 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task RegisterFromTheSeedsHclFilesSendsEachService()
     {
-        var counting = Write("counting.hcl", """
-            service {
-                    name = "counting"
-                    id = "counting-1"
-                    port = 9003
+        var counting = Path.Combine(SeedFiles.Directory, "counting.hcl");
+        var dashboard = Path.Combine(SeedFiles.Directory, "dashboard.hcl");
 
-                    connect{
-                            sidecar_service{}
-                    }
-
-                    check{
-                            id = "counting-check"
-                            http = "http://localhost:9003/health"
-                            method = "GET"
-                            interval = "1s"
-                            timeout = "1s"
-                    }
-            }
-            """);
-        var dashboard = Write("dashboard.hcl", """
-            service{
-                    name = "dashboard"
-                    port = 9002
-
-                    connect{
-                            sidecar_service{
-                                    proxy{
-                                            upstreams = [
-                                                    {
-                                                            destination_name = "counting"
-                                                            local_bind_port = 5000
-                                                    }
-                                            ]
-                                    }
-                            }
-                    }
-            }
-            """);
-
-        var result = await RunAsync("services", "register", counting, dashboard);
+        var result = await _agent.RunCliAsync("services", "register", counting, dashboard);
 
         Assert.Equal(new CliResult(0, "Registered service: counting\nRegistered service: dashboard\n", ""), result);
         var bodies = _agent.Requests.Where(r => r.Path == "/v1/agent/service/register").Select(r => JsonNode.Parse(r.Body)!).ToList();
@@ -105,7 +70,7 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task RepeatedCheckBlocksBecomeTheChecksList()
     {
-        var path = Write("multi.hcl", """
+        var path = _dir.Write("multi.hcl", """
             service {
               name = "web"
               check { id = "a"
@@ -115,7 +80,7 @@ public sealed class ServicesCommandTests : IAsyncLifetime
             }
             """);
 
-        var result = await RunAsync("services", "register", path);
+        var result = await _agent.RunCliAsync("services", "register", path);
 
         Assert.Equal(0, result.ExitCode);
         var body = JsonNode.Parse(_agent.Single("PUT", "/v1/agent/service/register").Body)!;
@@ -125,9 +90,9 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task AnInvalidFileFailsWithItsPositionBeforeAnyRequest()
     {
-        var path = Write("bad.hcl", "service {\n  port = 80\n}\n");
+        var path = _dir.Write("bad.hcl", "service {\n  port = 80\n}\n");
 
-        var result = await RunAsync("services", "register", path);
+        var result = await _agent.RunCliAsync("services", "register", path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith($"Error: {path}:1:", result.Error);
@@ -140,7 +105,7 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [InlineData("Service registration requires arguments or -id, not both.", "-name=web", "web.json")]
     public async Task RegisterUsageErrors(string message, params string[] args)
     {
-        var result = await RunAsync(["services", "register", .. args]);
+        var result = await _agent.RunCliAsync(["services", "register", .. args]);
 
         Assert.Equal(new CliResult(1, "", message + "\n"), result);
     }
@@ -150,7 +115,7 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     {
         _agent.On("PUT", "/v1/agent/service/register", "Invalid Service Meta: Couldn't load metadata pair", status: 400);
 
-        var result = await RunAsync("services", "register", "-name=web");
+        var result = await _agent.RunCliAsync("services", "register", "-name=web");
 
         Assert.Equal(new CliResult(1, "", "Error registering service \"web\": Unexpected response code: 400 (Invalid Service Meta: Couldn't load metadata pair)\n"), result);
     }
@@ -158,7 +123,7 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task DeregisterById()
     {
-        var result = await RunAsync("services", "deregister", "-id=web");
+        var result = await _agent.RunCliAsync("services", "deregister", "-id=web");
 
         Assert.Equal(new CliResult(0, "Deregistered service: web\n", ""), result);
         _agent.Single("PUT", "/v1/agent/service/deregister/web");
@@ -167,13 +132,13 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task DeregisterByFilesUsesTheIdElseTheName()
     {
-        var path = Write("both.hcl", """
+        var path = _dir.Write("both.hcl", """
             service { name = "counting"
               id = "counting-1" }
             service { name = "dashboard" }
             """);
 
-        var result = await RunAsync("services", "deregister", path);
+        var result = await _agent.RunCliAsync("services", "deregister", path);
 
         Assert.Equal(new CliResult(0, "Deregistered service: counting-1\nDeregistered service: dashboard\n", ""), result);
     }
@@ -181,18 +146,8 @@ public sealed class ServicesCommandTests : IAsyncLifetime
     [Fact]
     public async Task DeregisterOfAnUnknownServiceFails()
     {
-        var result = await RunAsync("services", "deregister", "-id=ghost");
+        var result = await _agent.RunCliAsync("services", "deregister", "-id=ghost");
 
         Assert.Equal(new CliResult(1, "", "Error deregistering service \"ghost\": Unexpected response code: 404 ()\n"), result);
     }
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private Task<CliResult> RunAsync(params string[] args) =>
-        CliRunner.RunAsync(args, new Dictionary<string, string> { ["MESH_HTTP_ADDR"] = _agent.Address });
 }

@@ -104,9 +104,10 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>The environment that points the CLI at this agent.</summary>
     public IReadOnlyDictionary<string, string> CliEnvironment => new Dictionary<string, string> { ["MESH_HTTP_ADDR"] = HttpAddress };
 
-    public static async Task<AgentProcess> StartAsync(params string[] args)
+    public static Task<AgentProcess> StartAsync(params string[] args) => StartAsync(MeshProcess.FreeTcpPort(), args);
+
+    public static async Task<AgentProcess> StartAsync(int port, params string[] args)
     {
-        var port = MeshProcess.FreeTcpPort();
         var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, "-http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
         var agent = new AgentProcess(process, port);
         try
@@ -129,6 +130,13 @@ internal sealed class AgentProcess : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(deadline.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -22,31 +22,15 @@ internal static class CatalogDatacentersCommand
     {
         var command = new CliCommand("datacenters", "Lists all known datacenters", Help);
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            var args = command.GetPositionals(result);
-            if (args.Length > 0)
-            {
-                return context.Fail($"Too many arguments (expected 0, got {args.Length})");
-            }
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
-            try
+        command.SetApiAction(http, context, Positionals.AtMost(0), (_, _, api) =>
+            api.CallAsync("Error listing datacenters", async (client, cancellationToken) =>
             {
                 foreach (var datacenter in await client.CatalogDatacentersAsync(cancellationToken))
                 {
                     context.Info(datacenter);
                 }
                 return 0;
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail($"Error listing datacenters: {ex.Message}");
-            }
-        });
+            }));
         return command;
     }
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
 using Mesh.Server.Cli.Output;
@@ -51,18 +50,8 @@ internal static class CatalogNodesCommand
 
         var command = new CliCommand("nodes", "Lists all nodes in the given datacenter", Help) { filter, detailed, near, nodeMeta, service };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.AtMost(0), (result, _, api) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length > 0)
-            {
-                return context.Fail($"Too many arguments (expected 0, got {args.Length})");
-            }
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
             var query = new CatalogQuery
             {
                 Stale = http.IsStale(result),
@@ -71,31 +60,24 @@ internal static class CatalogNodesCommand
                 NodeMeta = result.GetValue(nodeMeta) ?? new Dictionary<string, string>(),
             };
             var serviceName = result.GetValue(service);
-            IReadOnlyList<CatalogNode> nodes;
-            try
+            return api.CallAsync(string.IsNullOrEmpty(serviceName) ? "Error listing nodes" : "Error listing nodes for service", async (client, cancellationToken) =>
             {
-                nodes = string.IsNullOrEmpty(serviceName)
+                var nodes = string.IsNullOrEmpty(serviceName)
                     ? await client.CatalogNodesAsync(query, cancellationToken)
                     : (await client.CatalogServiceAsync(serviceName, query, cancellationToken)).Select(AsNode).ToList();
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail(string.IsNullOrEmpty(serviceName) ? $"Error listing nodes: {ex.Message}" : $"Error listing nodes for service: {ex.Message}");
-            }
-
-            if (nodes.Count == 0)
-            {
-                context.Error.Write("No nodes match the given query - try expanding your search.\n");
-                return 0;
-            }
-            var isDetailed = result.GetValue(detailed);
-            var sep = Columnize.UnitSeparator;
-            var lines = new List<string> { isDetailed ? $"Node{sep}ID{sep}Address{sep}DC{sep}TaggedAddresses{sep}Meta" : $"Node{sep}ID{sep}Address{sep}DC" };
-            lines.AddRange(nodes.Select(node => isDetailed
-                ? $"{node.Node}{sep}{node.ID}{sep}{node.Address}{sep}{node.Datacenter}{sep}{JoinPairs(node.TaggedAddresses)}{sep}{JoinPairs(node.Meta)}"
-                : $"{node.Node}{sep}{ShortId(node.ID)}{sep}{node.Address}{sep}{node.Datacenter}"));
-            context.Info(Columnize.Format(lines));
-            return 0;
+                if (nodes.Count == 0)
+                {
+                    context.Error.Write("No nodes match the given query - try expanding your search.\n");
+                    return 0;
+                }
+                var isDetailed = result.GetValue(detailed);
+                var sep = Columnize.UnitSeparator;
+                var lines = new List<string> { isDetailed ? $"Node{sep}ID{sep}Address{sep}DC{sep}TaggedAddresses{sep}Meta" : $"Node{sep}ID{sep}Address{sep}DC" };
+                lines.AddRange(nodes.Select(node => isDetailed
+                    ? $"{node.Node}{sep}{node.ID}{sep}{node.Address}{sep}{node.Datacenter}{sep}{JoinPairs(node.TaggedAddresses)}{sep}{JoinPairs(node.Meta)}"
+                    : $"{node.Node}{sep}{ShortId(node.ID)}{sep}{node.Address}{sep}{node.Datacenter}"));
+                return context.Succeed(Columnize.Format(lines));
+            });
         });
         return command;
     }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
@@ -43,50 +42,33 @@ internal static class CatalogServicesCommand
 
         var command = new CliCommand("services", "Lists all registered services in a datacenter", Help) { node, nodeMeta, tags };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.AtMost(0), (result, _, api) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length > 0)
-            {
-                return context.Fail($"Too many arguments (expected 0, got {args.Length})");
-            }
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
             var query = new CatalogQuery { Stale = http.IsStale(result), NodeMeta = result.GetValue(nodeMeta) ?? new Dictionary<string, string>() };
             var nodeName = result.GetValue(node);
-            IReadOnlyDictionary<string, List<string>> services;
-            try
+            return api.CallAsync(string.IsNullOrEmpty(nodeName) ? "Error listing services" : "Error listing services for node", async (client, cancellationToken) =>
             {
-                services = string.IsNullOrEmpty(nodeName)
+                var services = string.IsNullOrEmpty(nodeName)
                     ? await client.CatalogServicesAsync(query, cancellationToken)
                     : ByName(await client.CatalogNodeAsync(nodeName, query, cancellationToken));
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail(string.IsNullOrEmpty(nodeName) ? $"Error listing services: {ex.Message}" : $"Error listing services for node: {ex.Message}");
-            }
-
-            if (services.Count == 0)
-            {
-                context.Error.Write("No services match the given query - try expanding your search.\n");
-                return 0;
-            }
-            var names = services.Keys.Order(StringComparer.Ordinal).ToList();
-            if (!result.GetValue(tags))
-            {
-                names.ForEach(context.Info);
-                return 0;
-            }
-            var table = new StringBuilder();
-            foreach (var name in names)
-            {
-                table.Append(name).Append('\t').AppendJoin(',', services[name].Order(StringComparer.Ordinal)).Append('\n');
-            }
-            context.Info(TabWriter.Format(table.ToString(), padding: 6).Trim());
-            return 0;
+                if (services.Count == 0)
+                {
+                    context.Error.Write("No services match the given query - try expanding your search.\n");
+                    return 0;
+                }
+                var names = services.Keys.Order(StringComparer.Ordinal).ToList();
+                if (!result.GetValue(tags))
+                {
+                    names.ForEach(context.Info);
+                    return 0;
+                }
+                var table = new StringBuilder();
+                foreach (var name in names)
+                {
+                    table.Append(name).Append('\t').AppendJoin(',', services[name].Order(StringComparer.Ordinal)).Append('\n');
+                }
+                return context.Succeed(TabWriter.Format(table.ToString(), padding: 6).Trim());
+            });
         });
         return command;
     }

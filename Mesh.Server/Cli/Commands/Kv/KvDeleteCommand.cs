@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
 
@@ -27,27 +26,19 @@ internal static class KvDeleteCommand
 
     public static CliCommand Create(CliContext context)
     {
-        var cas = GoFlag.Bool("cas",
-            "Perform a Check-And-Set operation. Specifying this value also requires the -modify-index flag to be set. " +
-            "The default value is false.");
-        var modifyIndex = GoFlag.UInt64("modify-index",
-            "Unsigned integer representing the ModifyIndex of the key. This is used in combination with the -cas flag.");
+        var cas = KvArguments.Cas();
+        var modifyIndex = KvArguments.ModifyIndex();
         var recurse = GoFlag.Bool("recurse", "Recursively delete all keys with the path. The default value is false.");
 
         var command = new CliCommand("delete", "Removes data from the KV store", Help) { cas, modifyIndex, recurse };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.AtMost(1), async (result, args, api) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length > 1)
-            {
-                return context.Fail($"Too many arguments (expected 1, got {args.Length})");
-            }
-            var key = args.Length == 1 ? args[0].TrimStartOnce('/') : "";
+            var key = KvArguments.KeyOrPrefix(args);
             var (isCas, isRecurse, index) = (result.GetValue(cas), result.GetValue(recurse), result.GetValue(modifyIndex) ?? 0);
             if (key.Length == 0 && !isRecurse)
             {
-                return context.Fail("Error! Missing KEY argument");
+                return context.Fail(KvArguments.MissingKey);
             }
             if (isCas && index == 0)
             {
@@ -62,18 +53,15 @@ internal static class KvDeleteCommand
                 return context.Fail("Cannot specify both -cas and -recurse!");
             }
 
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
-            try
+            var failure = isRecurse ? $"Error! Did not delete prefix {key}"
+                : isCas ? $"Error! Did not delete key {key}"
+                : $"Error deleting key {key}";
+            return await api.CallAsync(failure, async (client, cancellationToken) =>
             {
                 if (isRecurse)
                 {
                     await client.KvDeleteAsync(key, recurse: true, cas: null, cancellationToken);
-                    context.Info($"Success! Deleted keys with prefix: {key}");
-                    return 0;
+                    return context.Succeed($"Success! Deleted keys with prefix: {key}");
                 }
                 if (isCas && !await client.KvDeleteAsync(key, recurse: false, cas: index, cancellationToken))
                 {
@@ -83,15 +71,8 @@ internal static class KvDeleteCommand
                 {
                     await client.KvDeleteAsync(key, recurse: false, cas: null, cancellationToken);
                 }
-                context.Info($"Success! Deleted key: {key}");
-                return 0;
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail(isRecurse ? $"Error! Did not delete prefix {key}: {ex.Message}"
-                    : isCas ? $"Error! Did not delete key {key}: {ex.Message}"
-                    : $"Error deleting key {key}: {ex.Message}");
-            }
+                return context.Succeed($"Success! Deleted key: {key}");
+            });
         });
         return command;
     }

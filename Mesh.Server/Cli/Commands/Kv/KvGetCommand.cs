@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
@@ -51,29 +50,18 @@ internal static class KvGetCommand
 
         var command = new CliCommand("get", "Retrieves or lists data from the KV store", Help) { base64, detailed, keys, recurse, separator };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.AtMost(1), async (result, args, api) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length > 1)
-            {
-                return context.Fail($"Too many arguments (expected 1, got {args.Length})");
-            }
-            // Keys never start with "/", but users type "/foo"; Consul strips it for them.
-            var key = args.Length == 1 ? args[0].TrimStartOnce('/') : "";
+            var key = KvArguments.KeyOrPrefix(args);
             var listing = result.GetValue(recurse) || result.GetValue(keys);
             if (key.Length == 0 && !listing)
             {
-                return context.Fail("Error! Missing KEY argument");
+                return context.Fail(KvArguments.MissingKey);
             }
 
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
             var stale = http.IsStale(result);
             var encode = result.GetValue(base64);
-            try
+            return await api.CallAsync("Error querying Consul agent", async (client, cancellationToken) =>
             {
                 var showKeys = result.GetValue(keys);
                 var showDetails = result.GetValue(detailed);
@@ -112,13 +100,8 @@ internal static class KvGetCommand
                 {
                     return context.Fail($"Error! No key exists at: {key}");
                 }
-                context.Info(showDetails ? Detailed(pair, encode, withValue: true) : Value(pair, encode));
-                return 0;
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail($"Error querying Consul agent: {ex.Message}");
-            }
+                return context.Succeed(showDetails ? Detailed(pair, encode, withValue: true) : Value(pair, encode));
+            });
         });
         return command;
     }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
@@ -40,17 +39,22 @@ internal static class KvPutCommand
               $ mesh kv put -cas -modify-index=844 config/redis/maxconns 5
         """;
 
+    /// <summary>KEY, then optionally DATA, with kv put's own wording for anything else.</summary>
+    private static readonly PositionalRule KeyAndData = static (_, args, context) => args.Length switch
+    {
+        0 => context.Fail(KvArguments.MissingKey),
+        > 2 => context.Fail($"Error! Too many arguments (expected 1 or 2, got {args.Length})"),
+        _ => null,
+    };
+
     public static CliCommand Create(CliContext context)
     {
-        var cas = GoFlag.Bool("cas",
-            "Perform a Check-And-Set operation. Specifying this value also requires the -modify-index flag to be set. " +
-            "The default value is false.");
+        var cas = KvArguments.Cas();
         var flags = GoFlag.UInt64("flags",
             "Unsigned integer value to assign to this key-value pair. The agent does not read it, so clients can use " +
             "it however makes sense for their use case. The default value is 0 (no flags).");
         var base64 = GoFlag.Bool("base64", "Treat the data as base 64 encoded. The default value is false.");
-        var modifyIndex = GoFlag.UInt64("modify-index",
-            "Unsigned integer representing the ModifyIndex of the key. This is used in combination with the -cas flag.");
+        var modifyIndex = KvArguments.ModifyIndex();
         var session = GoFlag.String("session",
             "User-defined identifier for this session as a string. This is commonly used with the -acquire and " +
             "-release operations to build robust locking, but it can be set on any key. The default value is empty (no session).");
@@ -63,22 +67,13 @@ internal static class KvPutCommand
 
         var command = new CliCommand("put", "Sets or updates data in the KV store", Help) { cas, flags, base64, modifyIndex, session, acquire, release };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, KeyAndData, async (result, args, api) =>
         {
-            var args = command.GetPositionals(result);
-            if (args.Length == 0)
-            {
-                return context.Fail("Error! Missing KEY argument");
-            }
-            if (args.Length > 2)
-            {
-                return context.Fail($"Error! Too many arguments (expected 1 or 2, got {args.Length})");
-            }
             var key = args[0];
             byte[] data;
             try
             {
-                data = await ReadDataAsync(args.Length == 2 ? args[1] : "", context, cancellationToken);
+                data = await ReadDataAsync(args.Length == 2 ? args[1] : "", context, api.CancellationToken);
             }
             catch (IOException ex)
             {
@@ -108,11 +103,6 @@ internal static class KvPutCommand
                 return context.Fail("Must specify -modify-index with -cas!");
             }
 
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
             var write = new KvWrite
             {
                 Flags = result.GetValue(flags) ?? 0,
@@ -120,33 +110,18 @@ internal static class KvPutCommand
                 Acquire = !isCas && isAcquire ? sessionId : null,
                 Release = !isCas && !isAcquire && isRelease ? sessionId : null,
             };
-            bool applied;
-            try
-            {
-                applied = await client.KvPutAsync(key, data, write, cancellationToken);
-            }
-            catch (ApiException ex)
-            {
-                return context.Fail(isCas ? $"Error! Did not write to {key}: {ex.Message}" : $"Error! Failed writing data: {ex.Message}");
-            }
-
-            return (isCas, isAcquire, isRelease, applied) switch
-            {
-                (true, _, _, false) => context.Fail($"Error! Did not write to {key}: CAS failed"),
-                (false, true, _, false) => context.Fail("Error! Did not acquire lock"),
-                (false, true, _, true) => Succeed($"Success! Lock acquired on: {key}"),
-                (false, false, true, false) => context.Fail("Error! Did not release lock"),
-                (false, false, true, true) => Succeed($"Success! Lock released on: {key}"),
-                _ => Succeed($"Success! Data written to: {key}"),
-            };
+            return await api.CallAsync(isCas ? $"Error! Did not write to {key}" : "Error! Failed writing data", async (client, cancellationToken) =>
+                (isCas, isAcquire, isRelease, await client.KvPutAsync(key, data, write, cancellationToken)) switch
+                {
+                    (true, _, _, false) => context.Fail($"Error! Did not write to {key}: CAS failed"),
+                    (false, true, _, false) => context.Fail("Error! Did not acquire lock"),
+                    (false, true, _, true) => context.Succeed($"Success! Lock acquired on: {key}"),
+                    (false, false, true, false) => context.Fail("Error! Did not release lock"),
+                    (false, false, true, true) => context.Succeed($"Success! Lock released on: {key}"),
+                    _ => context.Succeed($"Success! Data written to: {key}"),
+                });
         });
         return command;
-
-        int Succeed(string message)
-        {
-            context.Info(message);
-            return 0;
-        }
     }
 
     /// <summary>DATA as Consul reads it: "@path" is a file, "-" is stdin, anything else is the value itself.</summary>

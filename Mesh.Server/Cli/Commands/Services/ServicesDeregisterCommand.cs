@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
 using Mesh.Server.Config;
@@ -29,9 +28,8 @@ internal static class ServicesDeregisterCommand
         var id = GoFlag.String("id", "ID to delete. This must not be set if arguments are given.");
         var command = new CliCommand("deregister", "Deregister services with the local agent", Help) { id };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.Any, async (result, files, api) =>
         {
-            var files = command.GetPositionals(result);
             var flagId = result.GetValue(id) ?? "";
             if (files.Length == 0 && flagId.Length == 0)
             {
@@ -55,24 +53,8 @@ internal static class ServicesDeregisterCommand
                 return context.Fail($"Error: {ex.Message}");
             }
 
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
-            foreach (var serviceId in ids)
-            {
-                try
-                {
-                    await client.AgentServiceDeregisterAsync(serviceId, cancellationToken);
-                }
-                catch (ApiException ex)
-                {
-                    return context.Fail($"Error deregistering service \"{serviceId}\": {ex.Message}");
-                }
-                context.Info($"Deregistered service: {serviceId}");
-            }
-            return 0;
+            return await ServiceCalls.EachAsync(api, context, ids, serviceId => serviceId, "deregistering", "Deregistered",
+                (client, serviceId, cancellationToken) => client.AgentServiceDeregisterAsync(serviceId, cancellationToken));
         });
         return command;
     }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using Mesh.Server.Cli.Api;
 using Mesh.Server.Cli.Flags;
@@ -41,7 +40,7 @@ internal static class ServicesRegisterCommand
 
         var command = new CliCommand("register", "Register services with the local agent", Help) { id, name, address, port, meta, tag, taggedAddress, kind };
         var http = HttpFlags.AddTo(command, serverFlags: true);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetApiAction(http, context, Positionals.Any, async (result, files, api) =>
         {
             var flags = new JsonObject();
             SetIfPresent(flags, "Kind", result.GetValue(kind));
@@ -74,7 +73,6 @@ internal static class ServicesRegisterCommand
                 flags["TaggedAddresses"] = tagged;
             }
 
-            var files = command.GetPositionals(result);
             var flagName = result.GetValue(name) ?? "";
             if (files.Length == 0 && flagName.Length == 0)
             {
@@ -102,24 +100,8 @@ internal static class ServicesRegisterCommand
                 services = [(flagName, flags)];
             }
 
-            using var client = http.CreateClient(result, context);
-            if (client is null)
-            {
-                return 1;
-            }
-            foreach (var (serviceName, body) in services)
-            {
-                try
-                {
-                    await client.AgentServiceRegisterAsync(body, cancellationToken);
-                }
-                catch (ApiException ex)
-                {
-                    return context.Fail($"Error registering service \"{serviceName}\": {ex.Message}");
-                }
-                context.Info($"Registered service: {serviceName}");
-            }
-            return 0;
+            return await ServiceCalls.EachAsync(api, context, services, service => service.Name, "registering", "Registered",
+                (client, service, cancellationToken) => client.AgentServiceRegisterAsync(service.Body, cancellationToken));
         });
         return command;
     }
