@@ -2,6 +2,7 @@ using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.State;
 using Mesh.Server.State.Durability;
+using Mesh.Server.State.Queries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,6 +37,7 @@ public static class AgentHost
         builder.Services.AddSingleton<StateStore>();
         // Resolving the writer recovers the state from disk; the container disposes it (closing the log) at shutdown.
         builder.Services.AddSingleton(sp => OpenWriter(config, sp));
+        builder.Services.AddSingleton<IStateReader, LocalStateReader>();
         builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus(serverAddress));
         builder.Services.AddSingleton(sp => new LocalAgent(
             LocalAgentOptions.From(config),

@@ -1,3 +1,4 @@
+using Mesh.Server.State.Queries;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -39,7 +40,7 @@ internal static class AgentEndpoints
     private static async Task SelfAsync(ConsulCall call)
     {
         var agent = call.Services.Agent;
-        var node = await call.Services.Store.QueryAsync(reader => reader.Node(agent.NodeName), cancellationToken: call.Aborted).ConfigureAwait(false);
+        var node = await call.Services.Reader.QueryAsync(new NodeQuery(agent.NodeName), QueryOptions.Now, call.Aborted).ConfigureAwait(false);
         var config = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var key in SelfConfigKeys)
         {
@@ -74,7 +75,7 @@ internal static class AgentEndpoints
             Coord: null,
             Self(agent),
             stats,
-            node.Value?.Meta ?? [])).ConfigureAwait(false);
+            node.Value.Node?.Meta ?? [])).ConfigureAwait(false);
     }
 
     /// <summary>This agent as a gossip member (itself, if the pool does not list it yet).</summary>

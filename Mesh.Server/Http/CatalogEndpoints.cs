@@ -1,5 +1,6 @@
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 
 namespace Mesh.Server.Http;
 
@@ -22,14 +23,14 @@ internal static class CatalogEndpoints
     private static async Task NodesAsync(ConsulCall call)
     {
         var filter = NodeMetaFilter.From(call);
-        var nodes = await call.ReadAsync(reader => reader.Nodes()).ConfigureAwait(false);
+        var nodes = await call.ReadAsync(new NodesQuery()).ConfigureAwait(false);
         var datacenter = call.Services.Agent.Datacenter;
         await call.WriteJsonAsync<List<NodeJson>>([.. nodes.Where(filter.Matches).Select(n => NodeJson.From(n, datacenter))]).ConfigureAwait(false);
     }
 
     private static async Task ServicesAsync(ConsulCall call)
     {
-        var services = await call.ReadAsync(reader => reader.ServiceNames()).ConfigureAwait(false);
+        var services = await call.ReadAsync(new ServiceNamesQuery()).ConfigureAwait(false);
         await call.WriteJsonAsync(services).ConfigureAwait(false);
     }
 
@@ -37,7 +38,7 @@ internal static class CatalogEndpoints
     {
         var name = Required(call, "service", "Missing service name");
         var selection = new ServiceSelection(call, name, connect);
-        var entries = await call.ReadAsync(selection.Read).ConfigureAwait(false);
+        var entries = await selection.ReadAsync(call).ConfigureAwait(false);
         var datacenter = call.Services.Agent.Datacenter;
         await call.WriteJsonAsync<List<ServiceNodeJson>>([.. entries.Select(e => ServiceNodeJson.From(e.Node, e.Service, datacenter))]).ConfigureAwait(false);
     }
@@ -45,7 +46,7 @@ internal static class CatalogEndpoints
     private static async Task NodeAsync(ConsulCall call)
     {
         var name = Required(call, "node", "Missing node name");
-        var (node, services) = await call.ReadAsync(reader => (reader.Node(name), reader.NodeServices(name))).ConfigureAwait(false);
+        var (node, services) = await call.ReadAsync(new NodeQuery(name)).ConfigureAwait(false);
         // An unknown node is a 200 with null, as Consul answers.
         var answer = node is null ? null : new NodeServicesJson(
             NodeJson.From(node, call.Services.Agent.Datacenter),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Mesh.Server.Config;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 using Microsoft.Extensions.Primitives;
 
 namespace Mesh.Server.Http;
@@ -101,9 +102,10 @@ internal sealed class ConsulCall
     /// Runs a read against the store, blocking per ?index/?wait, and sets X-Consul-Index, X-Consul-KnownLeader,
     /// X-Consul-LastContact and X-Consul-Effective-Consistency.
     /// </summary>
-    public async Task<T> ReadAsync<T>(Func<StateReader, T> query)
+    public async Task<T> ReadAsync<T>(StateQuery<T> query)
     {
-        var result = await Services.Store.QueryAsync(query, MinIndex, BlockingWait(), Aborted).ConfigureAwait(false);
+        var options = new QueryOptions(MinIndex, BlockingWait(), Consistency);
+        var result = await Services.Reader.QueryAsync(query, options, Aborted).ConfigureAwait(false);
         SetQueryMeta(result.Index);
         return result.Value;
     }
@@ -161,7 +163,7 @@ internal sealed class ConsulCall
         {
             throw ConsulHttpException.BadRequest("Cannot specify ?cached with ?consistent, conflicting semantics.");
         }
-        return consistent ? Consistency.Consistent : stale ? Consistency.Stale : Consistency.Leader;
+        return consistent ? Consistency.Consistent : stale ? Consistency.Stale : Consistency.Default;
     }
 
     private ulong ParseIndex() => Get("index") is { Length: > 0 } text

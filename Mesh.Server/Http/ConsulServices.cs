@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Mesh.Server.Agent;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,12 +14,12 @@ namespace Mesh.Server.Http;
 /// </summary>
 internal sealed class ConsulServices(IServiceProvider provider)
 {
-    private StateStore? _store;
+    private IStateReader? _reader;
     private IStateWriter? _writer;
     private ILocalAgent? _agent;
     private IClusterStatus? _cluster;
 
-    public StateStore Store => _store ??= provider.GetRequiredService<StateStore>();
+    public IStateReader Reader => _reader ??= provider.GetRequiredService<IStateReader>();
 
     public IStateWriter Writer => _writer ??= provider.GetRequiredService<IStateWriter>();
 

@@ -1,5 +1,6 @@
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 
 namespace Mesh.Server.Http;
 
@@ -20,13 +21,13 @@ internal static class HealthEndpoints
     private static async Task NodeAsync(ConsulCall call)
     {
         var node = CatalogEndpoints.Required(call, "node", "Missing node name");
-        await WriteChecksAsync(call, await call.ReadAsync(reader => reader.NodeChecks(node)).ConfigureAwait(false)).ConfigureAwait(false);
+        await WriteChecksAsync(call, await call.ReadAsync(new NodeChecksQuery(node)).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private static async Task ChecksAsync(ConsulCall call)
     {
         var service = CatalogEndpoints.Required(call, "service", "Missing service name");
-        await WriteChecksAsync(call, await call.ReadAsync(reader => reader.ServiceChecks(service)).ConfigureAwait(false)).ConfigureAwait(false);
+        await WriteChecksAsync(call, await call.ReadAsync(new ServiceChecksQuery(service)).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private static async Task StateAsync(ConsulCall call)
@@ -36,7 +37,7 @@ internal static class HealthEndpoints
         {
             throw ConsulHttpException.BadRequest("Invalid state");
         }
-        var checks = await call.ReadAsync(reader => reader.AllChecks()).ConfigureAwait(false);
+        var checks = await call.ReadAsync(new ChecksQuery()).ConfigureAwait(false);
         await WriteChecksAsync(call, state == "any" ? checks : [.. checks.Where(c => c.Status == state)]).ConfigureAwait(false);
     }
 
@@ -45,7 +46,7 @@ internal static class HealthEndpoints
         var name = CatalogEndpoints.Required(call, "service", "Missing service name");
         var selection = new ServiceSelection(call, name, connect);
         var passing = call.Flag("passing");
-        var entries = await call.ReadAsync(selection.Read).ConfigureAwait(false);
+        var entries = await selection.ReadAsync(call).ConfigureAwait(false);
         var datacenter = call.Services.Agent.Datacenter;
         // ?passing keeps only instances whose every check passes (Consul's filterNonPassing: warning fails it too).
         await call.WriteJsonAsync<List<CheckServiceNodeJson>>([.. entries

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 
 namespace Mesh.Server.Http;
 
@@ -38,7 +39,7 @@ internal static class KvEndpoints
 
     private static async Task EntryAsync(ConsulCall call, string key)
     {
-        var entry = await call.ReadAsync(reader => reader.KvGet(key)).ConfigureAwait(false);
+        var entry = await call.ReadAsync(new KvGetQuery(key)).ConfigureAwait(false);
         var response = call.Http.Response;
         if (entry is null)
         {
@@ -64,7 +65,7 @@ internal static class KvEndpoints
 
     private static async Task ListAsync(ConsulCall call, string prefix)
     {
-        var entries = await call.ReadAsync(reader => reader.KvList(prefix)).ConfigureAwait(false);
+        var entries = await call.ReadAsync(new KvListQuery(prefix)).ConfigureAwait(false);
         var response = call.Http.Response;
         if (entries.Count == 0)
         {
@@ -79,7 +80,7 @@ internal static class KvEndpoints
     {
         // "seperator" is Consul's historic spelling, still accepted; the correct one wins.
         var separator = call.Get("separator") ?? call.Get("seperator") ?? "";
-        var keys = await call.ReadAsync(reader => KeysUnder(reader.KvList(prefix), prefix, separator)).ConfigureAwait(false);
+        var keys = KeysUnder(await call.ReadAsync(new KvListQuery(prefix)).ConfigureAwait(false), prefix, separator);
         if (keys.Count == 0 && prefix.Length > 0)
         {
             call.Http.Response.StatusCode = StatusCodes.Status404NotFound;

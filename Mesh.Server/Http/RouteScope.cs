@@ -13,10 +13,3 @@ internal enum RouteScope
     Replicated,
 }
 
-/// <summary>The consistency mode a read asked for, as X-Consul-Effective-Consistency names it.</summary>
-internal enum Consistency
-{
-    Leader,
-    Consistent,
-    Stale,
-}

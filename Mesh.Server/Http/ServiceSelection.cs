@@ -1,4 +1,5 @@
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 
 namespace Mesh.Server.Http;
 
@@ -9,8 +10,6 @@ namespace Mesh.Server.Http;
 /// </summary>
 internal sealed class ServiceSelection
 {
-    private const string ConnectProxyKind = "connect-proxy";
-
     private readonly string _service;
     private readonly bool _connect;
     private readonly IReadOnlyList<string> _tags;
@@ -24,31 +23,10 @@ internal sealed class ServiceSelection
         _nodeMeta = NodeMetaFilter.From(call);
     }
 
-    /// <summary>Runs inside the store's read; the reader records what a blocking query must watch.</summary>
-    public List<ServiceEntry> Read(StateReader reader)
+    public async Task<List<ServiceEntry>> ReadAsync(ConsulCall call)
     {
-        var entries = _connect ? ConnectEntries(reader) : reader.ServiceEntries(_service);
+        var entries = await call.ReadAsync(new ServiceEntriesQuery(_service, _connect)).ConfigureAwait(false);
         return [.. entries.Where(e => HasTags(e.Service) && _nodeMeta.Matches(e.Node))];
-    }
-
-    private IEnumerable<ServiceEntry> ConnectEntries(StateReader reader)
-    {
-        // The store has no index of proxies by destination, so this reads every service; the read therefore
-        // also wakes on changes to any service (correct, if more often than needed).
-        var matches = new List<ServiceEntry>();
-        foreach (var name in reader.ServiceNames().Keys)
-        {
-            matches.AddRange(reader.ServiceEntries(name).Where(IsConnectFor));
-        }
-        return matches.OrderBy(e => e.Node.Node, StringComparer.OrdinalIgnoreCase).ThenBy(e => e.Service.ID, StringComparer.Ordinal);
-    }
-
-    private bool IsConnectFor(ServiceEntry entry)
-    {
-        var service = entry.Service;
-        return service.Kind == ConnectProxyKind
-            ? string.Equals(service.Proxy?.DestinationServiceName, _service, StringComparison.OrdinalIgnoreCase)
-            : service.ConnectNative && string.Equals(service.Service, _service, StringComparison.OrdinalIgnoreCase);
     }
 
     private bool HasTags(CatalogService service) =>

@@ -39,6 +39,9 @@ public sealed class StateReader
     /// </summary>
     public IReadOnlyList<ServiceEntry> ServiceEntries(string service) => _store.ReadServiceEntries(this, service);
 
+    /// <summary>The sidecar proxies and connect-native instances that accept mesh traffic for <paramref name="service"/>.</summary>
+    public IReadOnlyList<ServiceEntry> ConnectEntries(string service) => _store.ReadConnectEntries(this, service);
+
     /// <summary>The checks registered for one service's instances (node checks excluded).</summary>
     public IReadOnlyList<CatalogCheck> ServiceChecks(string service) => _store.ReadServiceChecks(this, service);
 

@@ -7,6 +7,7 @@ public sealed partial class StateStore
     private const string NodesTable = "nodes";
     private const string ServicesTable = "services";
     private const string ChecksTable = "checks";
+    private const string ConnectProxyKind = "connect-proxy";
 
     private readonly SortedDictionary<string, CatalogNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
     // node → service ID → instance; service IDs are unique per node only.
@@ -17,6 +18,8 @@ public sealed partial class StateStore
     private readonly Dictionary<string, HashSet<string>> _serviceNodes = new(StringComparer.OrdinalIgnoreCase);
 
     private static string ServiceIndexName(string service) => "service:" + service.ToLowerInvariant();
+
+    private static string ConnectIndexName(string service) => "connect:" + service.ToLowerInvariant();
 
     private static string NodeIndexName(string node) => "node:" + node.ToLowerInvariant();
 
@@ -76,7 +79,7 @@ public sealed partial class StateStore
         // Service reads carry the node's address, so every service on the node sees the change.
         foreach (var service in ServicesOf(node.Node))
         {
-            ServiceNameChanged(service.Service, index, changes);
+            InstanceChanged(service, index, changes);
         }
     }
 
@@ -100,7 +103,11 @@ public sealed partial class StateStore
             {
                 ForgetServiceNode(existing.Service, service.Node);
             }
-            ServiceNameChanged(existing.Service, index, changes);
+        }
+        if (existing is not null)
+        {
+            // What the old registration was read by (its name, the service it fronted) sees it change too.
+            InstanceChanged(existing, index, changes);
         }
         if (!_serviceNodes.TryGetValue(service.Service, out var nodes))
         {
@@ -110,7 +117,7 @@ public sealed partial class StateStore
         RefreshServiceChecks(service, index);
         BumpTable(ServicesTable, index);
         changes.Add(WatchKey.Services);
-        ServiceNameChanged(service.Service, index, changes);
+        InstanceChanged(service, index, changes);
         NodeChanged(service.Node, index, changes);
     }
 
@@ -222,7 +229,7 @@ public sealed partial class StateStore
         }
         BumpTable(ServicesTable, index);
         changes.Add(WatchKey.Services);
-        ServiceNameChanged(service.Service, index, changes);
+        InstanceChanged(service, index, changes);
         NodeChanged(node, index, changes);
     }
 
@@ -252,7 +259,7 @@ public sealed partial class StateStore
         {
             if (FindService(check.Node, check.ServiceID) is { } service)
             {
-                ServiceNameChanged(service.Service, index, changes);
+                InstanceChanged(service, index, changes);
             }
             else if (check.ServiceName.Length > 0)
             {
@@ -264,10 +271,28 @@ public sealed partial class StateStore
             // A node check decides the health of every service on the node.
             foreach (var service in ServicesOf(check.Node))
             {
-                ServiceNameChanged(service.Service, index, changes);
+                InstanceChanged(service, index, changes);
             }
         }
     }
+
+    // An instance is read by its service's name and, for a sidecar or a connect-native service, by the
+    // connect reads of the service it fronts.
+    private void InstanceChanged(CatalogService service, ulong index, ChangeSet changes)
+    {
+        ServiceNameChanged(service.Service, index, changes);
+        if (ConnectTarget(service) is { } target)
+        {
+            BumpTable(ConnectIndexName(target), index);
+            changes.Add(WatchKey.Connect(target));
+        }
+    }
+
+    /// <summary>The service whose mesh traffic this instance accepts, if any.</summary>
+    private static string? ConnectTarget(CatalogService service) =>
+        service.Kind == ConnectProxyKind ? service.Proxy?.DestinationServiceName
+        : service.ConnectNative ? service.Service
+        : null;
 
     private void ServiceNameChanged(string service, ulong index, ChangeSet changes)
     {

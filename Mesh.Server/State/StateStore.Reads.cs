@@ -71,10 +71,19 @@ public sealed partial class StateStore
         return [.. nodes.Order(StringComparer.OrdinalIgnoreCase)
             .SelectMany(ServicesOf)
             .Where(s => string.Equals(s.Service, service, StringComparison.OrdinalIgnoreCase))
-            .Select(s => new ServiceEntry(
-                _nodes[s.Node],
-                s,
-                [.. ChecksOf(s.Node).Where(c => c.ServiceID.Length == 0 || c.ServiceID == s.ID)]))];
+            .Select(Entry)];
+    }
+
+    internal IReadOnlyList<ServiceEntry> ReadConnectEntries(StateReader reader, string service)
+    {
+        var index = _indexes.TryGetValue(ConnectIndexName(service), out var connect) ? connect : Math.Max(TableIndex(NodesTable), TableIndex(ServicesTable));
+        reader.Touch(WatchKey.Connect(service), index);
+        return [.. _services.Values
+            .SelectMany(onNode => onNode.Values)
+            .Where(s => string.Equals(ConnectTarget(s), service, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(s => s.Node, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(s => s.ID, StringComparer.Ordinal)
+            .Select(Entry)];
     }
 
     internal IReadOnlyList<CatalogCheck> ReadServiceChecks(StateReader reader, string service)
@@ -94,6 +103,9 @@ public sealed partial class StateStore
         reader.Touch(WatchKey.Checks, TableIndex(ChecksTable));
         return [.. _nodes.Keys.SelectMany(ChecksOf)];
     }
+
+    private ServiceEntry Entry(CatalogService service) =>
+        new(_nodes[service.Node], service, [.. ChecksOf(service.Node).Where(c => c.ServiceID.Length == 0 || c.ServiceID == service.ID)]);
 
     // A name never seen falls back to its table's index, as Consul's maxIndexForService does.
     private ulong ServiceIndex(string service) =>

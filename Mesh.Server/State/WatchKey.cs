@@ -6,6 +6,7 @@ public readonly record struct WatchKey(WatchKind Kind, string Name)
     public static WatchKey KvKey(string key) => new(WatchKind.KvKey, key);
     public static WatchKey KvPrefix(string prefix) => new(WatchKind.KvPrefix, prefix);
     public static WatchKey Service(string name) => new(WatchKind.Service, name.ToLowerInvariant());
+    public static WatchKey Connect(string service) => new(WatchKind.Connect, service.ToLowerInvariant());
     public static WatchKey Node(string name) => new(WatchKind.Node, name.ToLowerInvariant());
     public static readonly WatchKey Nodes = new(WatchKind.Nodes, "");
     public static readonly WatchKey Services = new(WatchKind.Services, "");
@@ -20,6 +21,8 @@ public enum WatchKind
     KvPrefix,
     /// <summary>Instances and checks of one service name.</summary>
     Service,
+    /// <summary>The sidecars and connect-native instances that accept mesh traffic for one service.</summary>
+    Connect,
     /// <summary>One node, its services and checks.</summary>
     Node,
     /// <summary>The set of nodes.</summary>

@@ -5,6 +5,7 @@ using Mesh.Server.Agent;
 using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +79,7 @@ internal sealed class TestApi : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IStateWriter>(writer);
+        builder.Services.AddSingleton<IStateReader>(new LocalStateReader(store));
         builder.Services.AddSingleton<ILocalAgent>(agent);
         builder.Services.AddSingleton<IClusterStatus>(cluster);
 
