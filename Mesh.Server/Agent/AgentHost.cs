@@ -1,9 +1,11 @@
 using Mesh.Server.Config;
 using Mesh.Server.Http;
+using Mesh.Server.Rpc;
 using Mesh.Server.State;
 using Mesh.Server.State.Durability;
 using Mesh.Server.State.Queries;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,7 +32,13 @@ public static class AgentHost
             {
                 kestrel.Listen(address, config.Ports.Http);
             }
+            if (config.Server && config.Ports.Server >= 0)
+            {
+                // The server port carries agent RPC (and Raft) as gRPC over cleartext HTTP/2, as Consul's 8300 does.
+                kestrel.Listen(AgentRunner.ListenAddresses(config.BindAddr).First(), config.Ports.Server, listen => listen.Protocols = HttpProtocols.Http2);
+            }
         });
+        builder.Services.AddGrpc();
 
         var serverAddress = $"{config.AdvertiseAddr}:{config.Ports.Server}";
         builder.Services.AddSingleton(TimeProvider.System);
@@ -50,6 +58,7 @@ public static class AgentHost
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapConsulApi();
+        app.MapGrpcService<AgentRpcService>();
         return app;
     }
 

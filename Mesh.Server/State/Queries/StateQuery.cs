@@ -23,6 +23,9 @@ public abstract record StateQuery
 
     /// <summary>The CLR type of the result, for (de)serializing it.</summary>
     internal abstract Type ResultType { get; }
+
+    /// <summary>Runs this query through <paramref name="reader"/> when its result type is known only at run time (RPC).</summary>
+    internal abstract Task<QueryResult<object?>> QueryUntypedAsync(IStateReader reader, QueryOptions options, CancellationToken cancellationToken);
 }
 
 public abstract record StateQuery<T> : StateQuery
@@ -32,6 +35,12 @@ public abstract record StateQuery<T> : StateQuery
     internal sealed override object? RunUntyped(StateReader reader) => Run(reader);
 
     internal sealed override Type ResultType => typeof(T);
+
+    internal sealed override async Task<QueryResult<object?>> QueryUntypedAsync(IStateReader reader, QueryOptions options, CancellationToken cancellationToken)
+    {
+        var result = await reader.QueryAsync(this, options, cancellationToken).ConfigureAwait(false);
+        return new QueryResult<object?>(result.Value, result.Index);
+    }
 }
 
 public sealed record KvGetQuery(string Key) : StateQuery<KvEntry?>

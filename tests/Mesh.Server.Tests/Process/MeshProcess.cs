@@ -70,10 +70,11 @@ internal sealed class AgentProcess : IAsyncDisposable
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
 
-    private AgentProcess(System.Diagnostics.Process process, int httpPort)
+    private AgentProcess(System.Diagnostics.Process process, int httpPort, int serverPort)
     {
         _process = process;
         HttpPort = httpPort;
+        ServerPort = serverPort;
         HttpAddress = $"http://127.0.0.1:{httpPort}";
         Http = new HttpClient { BaseAddress = new Uri(HttpAddress), Timeout = TimeSpan.FromSeconds(60) };
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -83,6 +84,9 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The server RPC port (Consul's 8300).</summary>
+    public int ServerPort { get; }
 
     public string HttpAddress { get; }
 
@@ -108,8 +112,11 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public static async Task<AgentProcess> StartAsync(int port, params string[] args)
     {
-        var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, "-http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
-        var agent = new AgentProcess(process, port);
+        // Every listener on a free port, so that agents of parallel tests never collide on Consul's defaults.
+        var serverPort = MeshProcess.FreeTcpPort();
+        string[] ports = ["-http-port", Port(port), "-server-port", Port(serverPort)];
+        var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, .. ports]))!;
+        var agent = new AgentProcess(process, port, serverPort);
         try
         {
             await agent.WaitUntilReadyAsync();
@@ -121,6 +128,8 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
         return agent;
     }
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<CliResult> CliAsync(params string[] args) => MeshProcess.RunAsync(args, CliEnvironment);
 

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Grpc.Core;
+using Mesh.Server.State;
+
+namespace Mesh.Server.Rpc;
+
+/// <summary>
+/// Agent RPC on the server port (Consul's 8300): client agents and followers send writes and reads to a server.
+/// Payloads are the state store's own JSON (commands, queries), so there is one wire shape for the log and the RPC.
+/// </summary>
+internal static class AgentRpcMethods
+{
+    public const string ServiceName = "mesh.agent.v1.AgentRpc";
+
+    public static readonly Method<StateCommand, ApplyResult> Apply = new(
+        MethodType.Unary, ServiceName, "Apply", Json<StateCommand>(), Json<ApplyResult>());
+
+    public static readonly Method<QueryRequest, QueryResponse> Query = new(
+        MethodType.Unary, ServiceName, "Query", Json<QueryRequest>(), Json<QueryResponse>());
+
+    private static Marshaller<T> Json<T>() => new(
+        value => JsonSerializer.SerializeToUtf8Bytes(value, StateJson.Options),
+        bytes => JsonSerializer.Deserialize<T>(bytes, StateJson.Options)
+            ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"empty {typeof(T).Name}")));
+}

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using Mesh.Server.State.Queries;
+
+namespace Mesh.Server.Rpc;
+
+/// <summary>A read sent to a server: the query, and how to answer it (blocking, consistency).</summary>
+internal sealed record QueryRequest(StateQuery Query, ulong MinIndex, long WaitMilliseconds, Consistency Consistency);
+
+/// <summary>A server's answer: the result as JSON of the query's result type, its index, and how fresh it is.</summary>
+internal sealed record QueryResponse(JsonElement Value, ulong Index, bool KnownLeader, long LastContactMilliseconds);
