@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Mesh.Server.Agent.Membership;
 using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.Rpc;
@@ -40,20 +42,35 @@ public static class AgentHost
         });
         builder.Services.AddGrpc();
 
-        var serverAddress = $"{config.AdvertiseAddr}:{config.Ports.Server}";
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<StateStore>();
-        // Resolving the writer recovers the state from disk; the container disposes it (closing the log) at shutdown.
-        builder.Services.AddSingleton(sp => OpenWriter(config, sp));
-        builder.Services.AddSingleton<IStateReader, LocalStateReader>();
-        builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus(serverAddress));
+        AddMembership(builder.Services, config);
+        if (config.Server)
+        {
+            builder.Services.AddSingleton<StateStore>();
+            // Resolving the writer recovers the state from disk; the container disposes it (closing the log) at shutdown.
+            builder.Services.AddSingleton(sp => OpenWriter(config, sp));
+            builder.Services.AddSingleton<IStateReader, LocalStateReader>();
+            builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus($"{config.AdvertiseAddr}:{config.Ports.Server}"));
+        }
+        else
+        {
+            // A client agent holds no state: every read and write goes to a server over agent RPC.
+            builder.Services.AddSingleton<ServerConnections>();
+            builder.Services.AddSingleton(sp => new RemoteState(sp.GetRequiredService<ServerConnections>(), sp.GetRequiredService<IAgentMembership>().PickServer));
+            builder.Services.AddSingleton<IStateWriter>(sp => sp.GetRequiredService<RemoteState>());
+            builder.Services.AddSingleton<IStateReader>(sp => sp.GetRequiredService<RemoteState>());
+            builder.Services.AddSingleton<IClusterStatus>(sp => new ClientClusterStatus(sp.GetRequiredService<IAgentMembership>(), config.Datacenter));
+        }
         builder.Services.AddSingleton(sp => new LocalAgent(
             LocalAgentOptions.From(config),
             sp.GetRequiredService<IStateWriter>(),
+            sp.GetRequiredService<IStateReader>(),
+            sp.GetRequiredService<IAgentMembership>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IHostApplicationLifetime>().StopApplication));
         builder.Services.AddSingleton<ILocalAgent>(sp => sp.GetRequiredService<LocalAgent>());
+        builder.Services.AddHostedService<AntiEntropy>();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -71,11 +88,31 @@ public static class AgentHost
             : DurableStateWriter.Open(Path.Combine(config.DataDir, "state"), store, services.GetRequiredService<ILogger<DurableStateWriter>>());
     }
 
-    /// <summary>Registers the node and the services and checks of the config files, as the agent starts.</summary>
+    // Gossip on serf_lan unless it is disabled (-1); the leader (for now: any server) reconciles it into the catalog.
+    private static void AddMembership(IServiceCollection services, AgentConfig config)
+    {
+        if (config.Ports.SerfLan < 0)
+        {
+            services.AddSingleton<IAgentMembership>(new SoloMembership(config));
+            return;
+        }
+        services.AddSingleton(sp => new GossipMembership(
+            config, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
+        services.AddSingleton<IAgentMembership>(sp => sp.GetRequiredService<GossipMembership>());
+        services.AddHostedService(sp => sp.GetRequiredService<GossipMembership>());
+        if (config.Server)
+        {
+            services.AddHostedService<MembershipReconciler>();
+        }
+    }
+
+    /// <summary>
+    /// Registers the services and checks of the config files and, where the catalog is reachable, syncs it before
+    /// the API opens (a server's own catalog always is; a client's servers may come later, through anti-entropy).
+    /// </summary>
     public static async Task RegisterLocalDefinitionsAsync(WebApplication app, AgentConfig config, CancellationToken cancellationToken)
     {
         var agent = app.Services.GetRequiredService<LocalAgent>();
-        await agent.RegisterNodeAsync(cancellationToken).ConfigureAwait(false);
         foreach (var service in config.Services)
         {
             await agent.RegisterServiceAsync(service, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
@@ -84,9 +121,10 @@ public static class AgentHost
         {
             await agent.RegisterCheckAsync(check, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
         }
-        var catalog = app.Services.GetRequiredService<StateStore>()
-            .Read(r => (r.NodeServices(agent.NodeName), r.NodeChecks(agent.NodeName))).Value;
-        await agent.RemoveUnknownAsync(catalog.Item1, catalog.Item2, cancellationToken).ConfigureAwait(false);
+        if (config.Server)
+        {
+            await agent.SyncAllAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static LogLevel ParseLogLevel(string level) => level.ToUpperInvariant() switch

@@ -24,12 +24,6 @@ public static class AgentRunner
         {
             await Console.Error.WriteLineAsync($"==> WARNING: {warning}").ConfigureAwait(false);
         }
-        if (!config.Server)
-        {
-            await Console.Error.WriteLineAsync("==> Client agents (server = false) need LAN gossip to find a server; run with -dev or -server").ConfigureAwait(false);
-            return 1;
-        }
-
         await using var app = AgentHost.Build(config);
         try
         {
@@ -41,7 +35,7 @@ public static class AgentRunner
             await Console.Error.WriteLineAsync($"==> Error recovering state: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
-        catch (AgentException ex)
+        catch (Exception ex) when (ex is AgentException or Gossip.GossipException)
         {
             await Console.Error.WriteLineAsync($"==> Error starting agent: {ex.Message}").ConfigureAwait(false);
             return 1;

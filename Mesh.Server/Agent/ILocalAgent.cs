@@ -39,6 +39,12 @@ public interface ILocalAgent
 
     IReadOnlyList<GossipMember> Members();
 
+    /// <summary>Joins the LAN pool through the members at these addresses (/v1/agent/join); returns how many answered.</summary>
+    Task<int> JoinAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a failed member (/v1/agent/force-leave).</summary>
+    Task ForceLeaveAsync(string node, CancellationToken cancellationToken = default);
+
     /// <summary>Gracefully leaves the cluster; the process then shuts down.</summary>
     Task LeaveAsync(CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,7 @@
 using Mesh.Server.Checks;
+using Mesh.Server.Agent.Membership;
 using Mesh.Server.State;
+using Mesh.Server.State.Queries;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Server.Agent;
@@ -24,16 +26,22 @@ public sealed partial class LocalAgent : ILocalAgent, ICheckNotifier, IAsyncDisp
     private readonly Dictionary<string, LocalCheck> _checks = new(StringComparer.Ordinal);
     private readonly Action _shutdown;
     private readonly CheckUpdateQueue _checkUpdates;
+    private readonly IStateReader _reader;
+    private readonly IAgentMembership _membership;
 
     public LocalAgent(
         LocalAgentOptions options,
         IStateWriter writer,
+        IStateReader reader,
+        IAgentMembership membership,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         Action shutdown)
     {
         _options = options;
         _writer = writer;
+        _reader = reader;
+        _membership = membership;
         _shutdown = shutdown;
         _logger = loggerFactory.CreateLogger<LocalAgent>();
         _checkUpdates = new CheckUpdateQueue(writer, _logger);
@@ -71,29 +79,18 @@ public sealed partial class LocalAgent : ILocalAgent, ICheckNotifier, IAsyncDisp
         }
     }
 
-    public IReadOnlyList<GossipMember> Members() =>
-    [
-        new GossipMember(
-            NodeName,
-            Address,
-            _options.SerfLanPort,
-            new Dictionary<string, string>
-            {
-                ["role"] = IsServer ? "consul" : "node",
-                ["dc"] = Datacenter,
-                ["port"] = _options.ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["build"] = AgentVersion.Build,
-                ["vsn"] = "2",
-                ["vsn_min"] = "2",
-                ["vsn_max"] = "3",
-                ["id"] = NodeId,
-            },
-            MemberStatus.Alive),
-    ];
+    public IReadOnlyList<GossipMember> Members() => _membership.Members();
+
+    public Task<int> JoinAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken = default) =>
+        _membership.JoinAsync(addresses, cancellationToken);
+
+    public Task ForceLeaveAsync(string node, CancellationToken cancellationToken = default) =>
+        _membership.ForceLeaveAsync(node, cancellationToken);
 
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
         _logger.LogInformation("Graceful leave requested");
+        await _membership.LeaveAsync(cancellationToken).ConfigureAwait(false);
         await _runner.DisposeAsync().ConfigureAwait(false);
         _shutdown();
     }

@@ -31,7 +31,9 @@ public static class AgentDefaults
     public static GossipLanConfig DevGossipLan { get; } = new()
     {
         GossipInterval = TimeSpan.FromMilliseconds(100),
-        ProbeInterval = TimeSpan.FromMilliseconds(100),
+        // Consul's dev mode probes every 100 ms with a 100 ms timeout; ours leaves the indirect probes (which run
+        // after the direct timeout, inside the interval) time to answer.
+        ProbeInterval = TimeSpan.FromMilliseconds(200),
         ProbeTimeout = TimeSpan.FromMilliseconds(100),
         SuspicionMult = 3,
     };

@@ -33,8 +33,8 @@ internal static class AgentEndpoints
         routes.MapPut("/agent/check/fail/{**id}", RouteScope.Local, call => UpdateTtlAsync(call, "critical", call.Get("note") ?? ""));
         routes.MapPut("/agent/check/update/{**id}", RouteScope.Local, CheckUpdateAsync);
         routes.MapPut("/agent/leave", RouteScope.Local, call => call.Services.Agent.LeaveAsync(call.Aborted));
-        routes.MapPut("/agent/join/{**address}", RouteScope.Local, _ => throw NotYet("Joining a cluster"));
-        routes.MapPut("/agent/force-leave/{**node}", RouteScope.Local, _ => throw NotYet("Forcing a member to leave"));
+        routes.MapPut("/agent/join/{**address}", RouteScope.Local, JoinAsync);
+        routes.MapPut("/agent/force-leave/{**node}", RouteScope.Local, call => call.Services.Agent.ForceLeaveAsync(call.Route("node"), call.Aborted));
     }
 
     private static async Task SelfAsync(ConsulCall call)
@@ -163,6 +163,16 @@ internal static class AgentEndpoints
     private static Task UpdateTtlAsync(ConsulCall call, string status, string output) =>
         call.Services.Agent.UpdateTtlAsync(call.Route("id"), status, output, call.Aborted);
 
-    private static ConsulHttpException NotYet(string what) =>
-        new(StatusCodes.Status501NotImplemented, $"{what} is not supported yet: this agent has no gossip layer");
+    private static async Task JoinAsync(ConsulCall call)
+    {
+        try
+        {
+            await call.Services.Agent.JoinAsync([call.Route("address")], call.Aborted).ConfigureAwait(false);
+        }
+        catch (Gossip.GossipException ex)
+        {
+            // Consul answers a failed join with a 500 carrying the join error.
+            throw new ConsulHttpException(StatusCodes.Status500InternalServerError, ex.Message);
+        }
+    }
 }

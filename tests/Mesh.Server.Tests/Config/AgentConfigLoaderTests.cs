@@ -59,7 +59,7 @@ public sealed class AgentConfigLoaderTests : IDisposable
         Assert.Equal(("127.0.0.1", "127.0.0.1"), (config.BindAddr, config.AdvertiseAddr));
         Assert.Equal((1, "DEBUG", 8502), (config.RaftMultiplier, config.LogLevel, config.Ports.Grpc));
         Assert.Equal(AgentDefaults.DevGossipLan, config.GossipLan);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), config.GossipLan.ProbeInterval);
+        Assert.Equal((TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(100)), (config.GossipLan.ProbeInterval, config.GossipLan.ProbeTimeout));
     }
 
     [Fact]

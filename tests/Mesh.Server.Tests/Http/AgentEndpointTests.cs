@@ -141,7 +141,7 @@ public sealed class AgentEndpointTests
     }
 
     [Fact]
-    public async Task Leave_asks_the_agent_to_leave_and_join_is_not_there_yet()
+    public async Task Leave_asks_the_agent_to_leave_and_join_needs_gossip()
     {
         await using var api = await TestApi.StartAsync();
 
@@ -152,8 +152,8 @@ public sealed class AgentEndpointTests
         Assert.Equal(1, api.LeaveCount);
 
         var (status, body) = await TestApi.TextOf(await api.PutAsync("/v1/agent/join/10.0.0.2"));
-        Assert.Equal(HttpStatusCode.NotImplemented, status);
-        Assert.Contains("not supported yet", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Gossip is disabled", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Mesh.Server.Agent;
+using Mesh.Server.Agent.Membership;
 using Mesh.Server.Config;
 using Mesh.Server.Http;
 using Mesh.Server.State;
@@ -55,16 +56,19 @@ internal sealed class TestApi : IAsyncDisposable
         var store = new StateStore(TimeProvider.System);
         var writer = new LocalStateWriter(store);
         TestApi? api = null;
+        var config = new AgentConfig
+        {
+            NodeName = NodeName,
+            NodeId = "2b5b3b2c-8f4e-4c7e-9f0a-6d1d3c1f0e11",
+            Datacenter = Datacenter,
+            AdvertiseAddr = "127.0.0.1",
+            Server = true,
+        };
         var agent = new LocalAgent(
-            LocalAgentOptions.From(new AgentConfig
-            {
-                NodeName = NodeName,
-                NodeId = "2b5b3b2c-8f4e-4c7e-9f0a-6d1d3c1f0e11",
-                Datacenter = Datacenter,
-                AdvertiseAddr = "127.0.0.1",
-                Server = true,
-            }),
+            LocalAgentOptions.From(config),
             writer,
+            new LocalStateReader(store),
+            new SoloMembership(config),
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             shutdown: () =>

@@ -114,7 +114,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     {
         // Every listener on a free port, so that agents of parallel tests never collide on Consul's defaults.
         var serverPort = MeshProcess.FreeTcpPort();
-        string[] ports = ["-http-port", Port(port), "-server-port", Port(serverPort)];
+        string[] ports = ["-http-port", Port(port), "-server-port", Port(serverPort), "-serf-lan-port", Port(MeshProcess.FreeTcpPort())];
         var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, .. ports]))!;
         var agent = new AgentProcess(process, port, serverPort);
         try

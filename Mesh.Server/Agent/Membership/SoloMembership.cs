@@ -1,0 +1,26 @@
+using Mesh.Server.Config;
+
+namespace Mesh.Server.Agent.Membership;
+
+/// <summary>
+/// Membership when gossip is off (<c>ports { serf_lan = -1 }</c>): this agent alone, which is a whole datacenter
+/// only if it is a server.
+/// </summary>
+public sealed class SoloMembership(AgentConfig config) : IAgentMembership
+{
+    private readonly GossipMember _self = new(
+        config.NodeName, config.AdvertiseAddr, Math.Max(0, config.Ports.SerfLan), MemberTags.For(config), MemberStatus.Alive);
+
+    public IReadOnlyList<GossipMember> Members() => [_self];
+
+    public string? PickServer() =>
+        config.Server ? $"{config.AdvertiseAddr}:{config.Ports.Server}" : null;
+
+    public Task<int> JoinAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken = default) =>
+        throw AgentException.BadRequest("Gossip is disabled on this agent (ports.serf_lan = -1): there is no pool to join");
+
+    public Task ForceLeaveAsync(string node, CancellationToken cancellationToken = default) =>
+        throw AgentException.BadRequest("Gossip is disabled on this agent (ports.serf_lan = -1)");
+
+    public Task LeaveAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

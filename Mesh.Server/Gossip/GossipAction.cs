@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace Mesh.Server.Gossip;
+
+/// <summary>Something the protocol core asks its host to do; the host performs actions in order.</summary>
+public abstract record GossipAction;
+
+/// <summary>Send one datagram (plaintext; the transport encrypts).</summary>
+public sealed record SendPacket(IPEndPoint To, byte[] Payload) : GossipAction;
+
+/// <summary>
+/// Open a stream to <paramref name="To"/>, write <paramref name="Request"/>, read one reply frame, then report it
+/// with <see cref="GossipNode.StreamCompleted"/> or <see cref="GossipNode.StreamFailed"/>.
+/// </summary>
+public sealed record OpenStream(long StreamId, IPEndPoint To, byte[] Request, TimeSpan Timeout) : GossipAction;
+
+/// <summary>A member changed state or metadata.</summary>
+public sealed record NotifyMember(MemberEvent Event) : GossipAction;
+
+/// <summary>The join exchange on stream <paramref name="StreamId"/> finished.</summary>
+public sealed record JoinFinished(long StreamId, IPEndPoint Address, bool Succeeded, string? Error) : GossipAction;
+
+/// <summary>The leave broadcast was sent as often as the retransmit limit asks (or nobody is left to tell).</summary>
+public sealed record LeaveFinished : GossipAction;
