@@ -13,9 +13,9 @@ public sealed class DurabilityTests : IDisposable
     public async Task Acknowledged_kv_writes_survive_kill_9()
     {
         string[] args = ["-server", "-bootstrap-expect=1", "-node=durable", $"-data-dir={_dataDir.FullName}"];
-        var port = MeshProcess.FreeTcpPort();
+        var ports = AgentPorts.Free();
         var acknowledged = new List<string>();
-        await using (var agent = await AgentProcess.StartAsync(port, args))
+        await using (var agent = await AgentProcess.StartAsync(ports, args))
         {
             // Writers race the kill: only what was answered `true` must be there afterwards.
             using var stop = new CancellationTokenSource();
@@ -48,7 +48,7 @@ public sealed class DurabilityTests : IDisposable
             await Task.WhenAll(writers);
         }
 
-        await using var restarted = await AgentProcess.StartAsync(port, args);
+        await using var restarted = await AgentProcess.StartAsync(ports, args);
         var keys = await restarted.Http.GetFromJsonAsync<string[]>("/v1/kv/durable/?keys");
         Assert.Subset(keys!.ToHashSet(), acknowledged.ToHashSet());
         foreach (var key in acknowledged.Take(20))

@@ -70,12 +70,11 @@ internal sealed class AgentProcess : IAsyncDisposable
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
 
-    private AgentProcess(System.Diagnostics.Process process, int httpPort, int serverPort)
+    private AgentProcess(System.Diagnostics.Process process, AgentPorts ports)
     {
         _process = process;
-        HttpPort = httpPort;
-        ServerPort = serverPort;
-        HttpAddress = $"http://127.0.0.1:{httpPort}";
+        Ports = ports;
+        HttpAddress = $"http://127.0.0.1:{ports.Http}";
         Http = new HttpClient { BaseAddress = new Uri(HttpAddress), Timeout = TimeSpan.FromSeconds(60) };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -83,10 +82,19 @@ internal sealed class AgentProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    public int HttpPort { get; }
+    public AgentPorts Ports { get; }
+
+    public int HttpPort => Ports.Http;
 
     /// <summary>The server RPC port (Consul's 8300).</summary>
-    public int ServerPort { get; }
+    public int ServerPort => Ports.Server;
+
+    /// <summary>The LAN gossip port (Consul's 8301); "127.0.0.1:port" is what -join takes.</summary>
+    public int SerfPort => Ports.SerfLan;
+
+    public string SerfAddress => $"127.0.0.1:{SerfPort}";
+
+    public int ProcessId => _process.Id;
 
     public string HttpAddress { get; }
 
@@ -108,15 +116,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>The environment that points the CLI at this agent.</summary>
     public IReadOnlyDictionary<string, string> CliEnvironment => new Dictionary<string, string> { ["MESH_HTTP_ADDR"] = HttpAddress };
 
-    public static Task<AgentProcess> StartAsync(params string[] args) => StartAsync(MeshProcess.FreeTcpPort(), args);
+    public static Task<AgentProcess> StartAsync(params string[] args) => StartAsync(AgentPorts.Free(), args);
 
-    public static async Task<AgentProcess> StartAsync(int port, params string[] args)
+    /// <summary>Starts an agent on these ports: a restart passes the ports of the agent it replaces.</summary>
+    public static async Task<AgentProcess> StartAsync(AgentPorts ports, params string[] args)
     {
-        // Every listener on a free port, so that agents of parallel tests never collide on Consul's defaults.
-        var serverPort = MeshProcess.FreeTcpPort();
-        string[] ports = ["-http-port", Port(port), "-server-port", Port(serverPort), "-serf-lan-port", Port(MeshProcess.FreeTcpPort())];
-        var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, .. ports]))!;
-        var agent = new AgentProcess(process, port, serverPort);
+        var process = System.Diagnostics.Process.Start(MeshProcess.StartInfo(["agent", .. args, .. ports.Flags()]))!;
+        var agent = new AgentProcess(process, ports);
         try
         {
             await agent.WaitUntilReadyAsync();
@@ -128,8 +134,6 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
         return agent;
     }
-
-    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<CliResult> CliAsync(params string[] args) => MeshProcess.RunAsync(args, CliEnvironment);
 
@@ -199,4 +203,14 @@ internal sealed class AgentProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
     }
+}
+
+/// <summary>An agent's listeners, each on its own free port so that parallel tests never collide on Consul's defaults.</summary>
+internal sealed record AgentPorts(int Http, int Server, int SerfLan)
+{
+    public static AgentPorts Free() => new(MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort());
+
+    public string[] Flags() => ["-http-port", Text(Http), "-server-port", Text(Server), "-serf-lan-port", Text(SerfLan)];
+
+    private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
