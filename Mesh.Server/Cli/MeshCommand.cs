@@ -104,6 +104,9 @@ public static class MeshCommand
         {
             AgentCommand.Create(context),
             CatalogCommand.Create(context),
+            ForceLeaveCommand.Create(context),
+            JoinCommand.Create(context),
+            KeygenCommand.Create(context),
             KvCommand.Create(context),
             LeaveCommand.Create(context),
             MembersCommand.Create(context),

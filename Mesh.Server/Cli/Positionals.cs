@@ -24,4 +24,19 @@ internal static class Positionals
         context.Info(CliHelp.Render(command));
         return 1;
     };
+
+    /// <summary>
+    /// From <paramref name="min"/> to <paramref name="max"/>, else <paramref name="error"/>, a blank line and the
+    /// command's help, all on standard error.
+    /// </summary>
+    public static PositionalRule CountShowingHelp(int min, int max, string error) => (command, args, context) =>
+    {
+        if (args.Length >= min && args.Length <= max)
+        {
+            return null;
+        }
+        context.Fail(error);
+        context.Fail("");
+        return context.Fail(CliHelp.Render(command));
+    };
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using Mesh.Server.Config;
 using Mesh.Server.Gossip;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +20,6 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Channel<string> _forcedLeaves = Channel.CreateUnbounded<string>();
     private Task _retryJoin = Task.CompletedTask;
     private int _disposed;
 
@@ -34,9 +32,6 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
     }
 
     public GossipAgent Gossip { get; }
-
-    /// <summary>Members an operator force-left; the leader drops them from the catalog.</summary>
-    public ChannelReader<string> ForcedLeaves => _forcedLeaves.Reader;
 
     public IReadOnlyList<GossipMember> Members() => [.. Gossip.Members().Select(ToGossipMember)];
 
@@ -54,18 +49,16 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
     }
 
     public Task<int> JoinAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken = default) =>
-        Gossip.JoinAsync(addresses.Select(WithDefaultPort), cancellationToken);
+        Gossip.JoinAsync(addresses, cancellationToken);
 
+    /// <summary>A failed member becomes "left" across the pool; the leader then drops it from the catalog.</summary>
     public Task ForceLeaveAsync(string node, CancellationToken cancellationToken = default)
     {
         var member = Gossip.Find(node) ?? throw AgentException.NotFound($"Unknown node \"{node}\"");
-        if (member.State is not (MemberState.Dead or MemberState.Left))
-        {
-            // An alive member would refute it at once, as in Consul; only failed members can be forced out.
-            throw AgentException.BadRequest($"Node \"{node}\" is not failed ({member.State.ToString().ToLowerInvariant()})");
-        }
-        _forcedLeaves.Writer.TryWrite(member.Name);
-        return Task.CompletedTask;
+        // An alive member would refute it at once, as in Consul: only failed members can be forced out.
+        return Gossip.ForceLeave(member.Name)
+            ? Task.CompletedTask
+            : throw AgentException.BadRequest($"Node \"{node}\" is not failed ({member.State.ToString().ToLowerInvariant()})");
     }
 
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Gossip.LeaveAsync(cancellationToken);
@@ -120,11 +113,6 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
             delay = TimeSpan.FromTicks(Math.Min(MaxRetry.Ticks, delay.Ticks * 2));
         }
     }
-
-    private string WithDefaultPort(string address) =>
-        address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') || address.Contains("]:", StringComparison.Ordinal)
-            ? address
-            : $"{address}:{GossipOptions.DefaultPort}";
 
     private static GossipMember ToGossipMember(Member member) => new(
         member.Name,

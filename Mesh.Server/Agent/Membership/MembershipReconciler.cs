@@ -23,26 +23,9 @@ public sealed class MembershipReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var forced = ForcedLeavesAsync(stoppingToken);
         await foreach (var change in membership.Gossip.WatchAsync(includeCurrent: true, stoppingToken).ConfigureAwait(false))
         {
             await ReconcileAsync(change, stoppingToken).ConfigureAwait(false);
-        }
-        await forced.ConfigureAwait(false);
-    }
-
-    private async Task ForcedLeavesAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var node in membership.ForcedLeaves.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await ApplyAsync(new CatalogDeregister(node), node, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
         }
     }
 

@@ -21,4 +21,13 @@ internal sealed partial class ApiClient
 
     public Task AgentLeaveAsync(CancellationToken cancellationToken) =>
         WriteAsync(HttpMethod.Put, "/v1/agent/leave", new ApiQuery(), null, cancellationToken);
+
+    /// <summary>Asks the agent to join the member at <paramref name="address"/> (its LAN pool, or with <paramref name="wan"/> the WAN pool).</summary>
+    public Task AgentJoinAsync(string address, bool wan, CancellationToken cancellationToken) =>
+        WriteAsync(HttpMethod.Put, "/v1/agent/join/" + EscapePath(address), new ApiQuery().AddIf(wan, "wan", "1"), null, cancellationToken);
+
+    /// <summary>Asks the agent to mark a failed member left; <paramref name="prune"/> drops it from the member list too.</summary>
+    public Task AgentForceLeaveAsync(string node, bool prune, bool wan, CancellationToken cancellationToken) =>
+        WriteAsync(HttpMethod.Put, "/v1/agent/force-leave/" + EscapePath(node),
+            new ApiQuery().AddIf(prune, "prune", "1").AddIf(wan, "wan", "1"), null, cancellationToken);
 }

@@ -59,6 +59,17 @@ public sealed class GossipPoolTests : IDisposable
         var output = Checks(server, "client2").Single(c => c.GetProperty("CheckID").GetString() == "serfHealth").GetProperty("Output").GetString();
         Assert.Equal("Agent not live or unreachable", output);
         Assert.Equal("passing", SerfHealth(server)["client1"]);
+
+        // force-leave turns the failed member into a left one, which the catalog drops; an alive one refuses.
+        using (var alive = await server.Http.PutAsync("/v1/agent/force-leave/client1", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, alive.StatusCode);
+        }
+        using (var forced = await server.Http.PutAsync("/v1/agent/force-leave/client2", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        }
+        await Eventually.TrueAsync(() => !SerfHealth(server).ContainsKey("client2"), "client2 to be deregistered after force-leave", Detection);
     }
 
     [Fact]
