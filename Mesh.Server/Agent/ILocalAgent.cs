@@ -1,4 +1,5 @@
 using Mesh.Server.Config;
+using Mesh.Server.Gossip;
 using Mesh.Server.State;
 
 namespace Mesh.Server.Agent;
@@ -47,4 +48,7 @@ public interface ILocalAgent
 
     /// <summary>Gracefully leaves the cluster; the process then shuts down.</summary>
     Task LeaveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists or changes the gossip keyring of every member of the LAN pool (/v1/operator/keyring).</summary>
+    Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default);
 }

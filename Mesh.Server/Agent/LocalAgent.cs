@@ -1,5 +1,6 @@
 using Mesh.Server.Checks;
 using Mesh.Server.Agent.Membership;
+using Mesh.Server.Gossip;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
 using Microsoft.Extensions.Logging;
@@ -86,6 +87,9 @@ public sealed partial class LocalAgent : ILocalAgent, ICheckNotifier, IAsyncDisp
 
     public Task ForceLeaveAsync(string node, CancellationToken cancellationToken = default) =>
         _membership.ForceLeaveAsync(node, cancellationToken);
+
+    public Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default) =>
+        _membership.KeyringAsync(operation, key, relayFactor, cancellationToken);
 
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {

@@ -107,6 +107,7 @@ public static class MeshCommand
             ForceLeaveCommand.Create(context),
             JoinCommand.Create(context),
             KeygenCommand.Create(context),
+            KeyringCommand.Create(context),
             KvCommand.Create(context),
             LeaveCommand.Create(context),
             MembersCommand.Create(context),

@@ -3,6 +3,7 @@ namespace Mesh.Server.Gossip;
 /// <summary>
 /// memberlist's transmit-limited queue: one pending broadcast per member name (a newer one replaces the older),
 /// least-transmitted first, then larger, then newer; each is sent until it reaches the retransmit limit.
+/// Broadcasts without a name (queries) are never replaced.
 /// </summary>
 internal sealed class BroadcastQueue
 {
@@ -13,16 +14,19 @@ internal sealed class BroadcastQueue
     public int Count => _items.Count;
 
     /// <summary>Queues <paramref name="message"/> about <paramref name="name"/>; <paramref name="finished"/> runs once it is done or replaced.</summary>
-    public void Enqueue(string name, byte[] message, Action? finished = null)
+    public void Enqueue(string? name, byte[] message, Action? finished = null)
     {
-        if (_byName.Remove(name, out var old))
+        if (name is not null && _byName.Remove(name, out var old))
         {
             _items.Remove(old);
             old.Finished?.Invoke();
         }
         var item = new Item(name, message, ++_ids, finished);
         _items.Add(item);
-        _byName[name] = item;
+        if (name is not null)
+        {
+            _byName[name] = item;
+        }
     }
 
     /// <summary>Takes the broadcasts that fit in <paramref name="limit"/> bytes, each costing <paramref name="overhead"/> more.</summary>
@@ -54,7 +58,10 @@ internal sealed class BroadcastQueue
             _items.Remove(item);
             if (item.Transmits + 1 >= transmitLimit)
             {
-                _byName.Remove(item.Name);
+                if (item.Name is not null)
+                {
+                    _byName.Remove(item.Name);
+                }
                 item.Finished?.Invoke();
             }
             else
@@ -67,9 +74,9 @@ internal sealed class BroadcastQueue
     }
 
     // Transmits is part of the sort key: change it only while the item is out of the set.
-    private sealed class Item(string name, byte[] message, long id, Action? finished)
+    private sealed class Item(string? name, byte[] message, long id, Action? finished)
     {
-        public string Name { get; } = name;
+        public string? Name { get; } = name;
 
         public byte[] Message { get; } = message;
 

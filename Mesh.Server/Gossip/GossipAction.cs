@@ -22,3 +22,18 @@ public sealed record JoinFinished(long StreamId, IPEndPoint Address, bool Succee
 
 /// <summary>The leave broadcast was sent as often as the retransmit limit asks (or nobody is left to tell).</summary>
 public sealed record LeaveFinished : GossipAction;
+
+/// <summary>
+/// A query reached this member (its own queries too): run the handler for its name and answer with
+/// <see cref="GossipNode.RespondToQuery"/>, or not at all.
+/// </summary>
+public sealed record AnswerQuery(GossipQuery Query) : GossipAction;
+
+/// <summary>A member answered query <paramref name="QueryId"/> of this node (each member once).</summary>
+public sealed record QueryResponseReceived(uint QueryId, string From, byte[] Payload) : GossipAction;
+
+/// <summary>
+/// Query <paramref name="QueryId"/> of this node ended: all <paramref name="Expected"/> members alive at its start
+/// answered, or its timeout passed with <paramref name="Answered"/> answers.
+/// </summary>
+public sealed record QueryFinished(uint QueryId, int Expected, int Answered) : GossipAction;

@@ -16,6 +16,10 @@ internal static class GossipMath
     public static int RetransmitLimit(int retransmitMult, int members) =>
         retransmitMult * (int)Math.Ceiling(Math.Log10(members + 1));
 
+    /// <summary>Serf's default query timeout: GossipInterval * QueryTimeoutMult * ceil(log10(N + 1)).</summary>
+    public static TimeSpan QueryTimeout(TimeSpan gossipInterval, int queryTimeoutMult, int members) =>
+        gossipInterval * queryTimeoutMult * Math.Max(1, Math.Ceiling(Math.Log10(members + 1)));
+
     /// <summary>Push-pull slows down logarithmically above 32 members.</summary>
     public static TimeSpan PushPullScale(TimeSpan interval, int members)
     {

@@ -19,7 +19,10 @@ public sealed partial class GossipNode
         return Flush();
     }
 
-    /// <summary>Answers a stream someone opened to us: a stream ping gets an ack, a push-pull gets our state.</summary>
+    /// <summary>
+    /// Answers a stream someone opened to us: a stream ping gets an ack, a push-pull gets our state, a query response
+    /// (too large for a packet) an ack.
+    /// </summary>
     public StreamReply ReceiveStream(ReadOnlySpan<byte> request, IPEndPoint from)
     {
         EnsureStarted();
@@ -44,6 +47,10 @@ public sealed partial class GossipNode
             case PushPullMessage pushPull:
                 reply = LocalState(pushPull.Join);
                 MergeState(pushPull.Nodes);
+                break;
+            case QueryResponseMessage response:
+                ReceiveQueryResponse(response);
+                reply = MessageCodec.Frame(new AckMessage(response.Id));
                 break;
             default:
                 Dropped(DropReason.Malformed);
@@ -73,7 +80,9 @@ public sealed partial class GossipNode
             case AckMessage ack when pending.Probe is { Done: false } round && round.Ping.SeqNo == ack.SeqNo:
                 ProbeAcked(round);
                 break;
-            case PushPullMessage pushPull when pending.Probe is null:
+            case AckMessage when pending.QueryResponse:
+                break;
+            case PushPullMessage pushPull when pending is { Probe: null, QueryResponse: false }:
                 MergeState(pushPull.Nodes);
                 if (pending.Join)
                 {
@@ -152,8 +161,8 @@ public sealed partial class GossipNode
         }
     }
 
-    /// <summary>What an open stream was for: a probe's fallback ping, or a push-pull (a join's or periodic).</summary>
-    private sealed record PendingStream(IPEndPoint To, bool Join = false, ProbeRound? Probe = null)
+    /// <summary>What an open stream was for: a probe's fallback ping, a push-pull (a join's or periodic), or a query response.</summary>
+    private sealed record PendingStream(IPEndPoint To, bool Join = false, ProbeRound? Probe = null, bool QueryResponse = false)
     {
         public long Id { get; set; }
     }

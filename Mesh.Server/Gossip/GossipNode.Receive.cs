@@ -49,6 +49,15 @@ public sealed partial class GossipNode
             case DeadMessage dead:
                 DeadNode(dead);
                 break;
+            case QueryMessage query:
+                ReceiveQuery(query);
+                break;
+            case QueryResponseMessage response:
+                ReceiveQueryResponse(response);
+                break;
+            case RelayMessage relay:
+                Send(relay.Target, relay.Response);
+                break;
         }
     }
 }

@@ -77,8 +77,10 @@ public sealed partial class GossipNode
     {
         get
         {
+            // One reading of the clock: a second one could pass the deadline and make the wait negative.
             var due = _timers.NextDue;
-            return due is null ? null : due.Value > Now ? due.Value - Now : TimeSpan.Zero;
+            var now = Now;
+            return due is null ? null : due.Value > now ? due.Value - now : TimeSpan.Zero;
         }
     }
 

@@ -37,6 +37,9 @@ public sealed record GossipOptions
     /// <summary>Maximum suspicion timeout as a multiple of the minimum (Lifeguard's dynamic suspicion).</summary>
     public int SuspicionMaxTimeoutMult { get; init; } = 6;
 
+    /// <summary>A query's default timeout is GossipInterval * QueryTimeoutMult * ceil(log10(N + 1)) (Serf's setting).</summary>
+    public int QueryTimeoutMult { get; init; } = 16;
+
     /// <summary>Full state exchange with one random member, scaled up for pools above 32 members.</summary>
     public TimeSpan PushPullInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -72,6 +75,7 @@ public sealed record GossipOptions
         Require(RetransmitMult > 0, "retransmit multiplier must be positive");
         Require(SuspicionMult > 0, "suspicion multiplier must be positive");
         Require(SuspicionMaxTimeoutMult >= 1, "suspicion max timeout multiplier must be at least 1");
+        Require(QueryTimeoutMult > 0, "query timeout multiplier must be positive");
         Require(PushPullInterval >= TimeSpan.Zero, "push-pull interval must not be negative");
         Require(AwarenessMaxMultiplier >= 1, "awareness max multiplier must be at least 1");
         Require(MaxPacketSize >= 512 && MaxPacketSize <= 65507, "max packet size must be 512 to 65507 bytes");

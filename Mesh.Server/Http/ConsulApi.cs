@@ -20,6 +20,7 @@ public static class ConsulApi
         HealthEndpoints.Map(v1);
         AgentEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
+        OperatorEndpoints.Map(v1);
         return app;
     }
 }

@@ -10,10 +10,13 @@ internal delegate Task ConsulHandler(ConsulCall call);
 internal sealed class ConsulRoutes(RouteGroupBuilder group, ConsulServices services)
 {
     private static readonly string[] Get = [HttpMethods.Get];
+    private static readonly string[] Post = [HttpMethods.Post];
     private static readonly string[] Put = [HttpMethods.Put];
     private static readonly string[] Delete = [HttpMethods.Delete];
 
     public void MapGet(string pattern, RouteScope scope, ConsulHandler handler) => Map(Get, pattern, scope, handler);
+
+    public void MapPost(string pattern, RouteScope scope, ConsulHandler handler) => Map(Post, pattern, scope, handler);
 
     public void MapPut(string pattern, RouteScope scope, ConsulHandler handler) => Map(Put, pattern, scope, handler);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Mesh.Bench;
 
-/// <summary>A <c>mesh agent -dev</c> on a free loopback port, started from the mesh.dll built beside the harness.</summary>
+/// <summary>A <c>mesh agent</c> on free loopback ports, started from the mesh.dll built beside the harness.</summary>
 internal sealed class AgentProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -14,6 +14,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         _server = server;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        Http = BenchHttp.Create(BaseAddress, 2, TimeSpan.FromSeconds(2));
     }
 
     public int Port { get; }
@@ -22,24 +23,19 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public int Pid => _server.Pid;
 
+    /// <summary>A client for the harness's own small requests (readiness, polling), at most 2 s each.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A <c>mesh agent -dev</c>, ready once it has elected itself.</summary>
     public static async Task<AgentProcess> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
-        var meshDll = Path.Combine(AppContext.BaseDirectory, "mesh.dll");
-        if (!File.Exists(meshDll))
-        {
-            throw new BenchException($"the mesh agent cannot start: {meshDll} is missing (dotnet build bench/Mesh.Bench -c Release)");
-        }
         var port = FreePort.Next();
-        var server = ServerProcess.Start("the mesh agent", DotnetHost(), _ =>
-            [meshDll, "agent", "-dev", "-http-port", port.ToString(CultureInfo.InvariantCulture), "-log-level", "warn"]);
-        var agent = new AgentProcess(server, port);
+        var agent = Launch("the mesh agent", _ => ["-dev", "-http-port", port.ToString(CultureInfo.InvariantCulture), "-log-level", "warn"], port);
         try
         {
-            using var probe = BenchHttp.Create(agent.BaseAddress, 1, TimeSpan.FromSeconds(2));
-            // Ready once it has elected itself: the leader's address, not "".
-            await server.WaitReadyAsync(
-                async token => (await probe.GetStringAsync(new Uri("/v1/status/leader", UriKind.Relative), token).ConfigureAwait(false)).Trim().Length > 2,
-                StartTimeout,
+            await agent.WaitReadyAsync(
+                // The leader's address, not "".
+                async token => (await agent.Http.GetStringAsync(new Uri("/v1/status/leader", UriKind.Relative), token).ConfigureAwait(false)).Trim().Length > 2,
                 time,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -51,9 +47,36 @@ internal sealed class AgentProcess : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>
+    /// Starts <c>mesh agent</c> with <paramref name="flags"/> (given its scratch directory, e.g. for -data-dir) and returns
+    /// at once; <paramref name="httpPort"/> must be the -http-port among them.
+    /// </summary>
+    public static AgentProcess Launch(
+        string name, Func<DirectoryInfo, IEnumerable<string>> flags, int httpPort, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var meshDll = Path.Combine(AppContext.BaseDirectory, "mesh.dll");
+        if (!File.Exists(meshDll))
+        {
+            throw new BenchException($"{name} cannot start: {meshDll} is missing (dotnet build bench/Mesh.Bench -c Release)");
+        }
+        var server = ServerProcess.Start(name, DotnetHost(), scratch => [meshDll, "agent", .. flags(scratch)], environment);
+        return new AgentProcess(server, httpPort);
+    }
+
+    /// <summary>Polls <paramref name="ready"/> until it holds; fails in one line if the agent exits or does not get there in 30 s.</summary>
+    public Task WaitReadyAsync(Func<CancellationToken, Task<bool>> ready, TimeProvider time, CancellationToken cancellationToken) =>
+        _server.WaitReadyAsync(ready, StartTimeout, time, cancellationToken);
+
     public void EnsureRunning() => _server.EnsureRunning();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    /// <summary>kill -9.</summary>
+    public void Kill() => _server.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _server.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <summary>The dotnet host running the harness (under `dotnet run` the harness is its apphost), else the one on PATH.</summary>
     private static string DotnetHost()

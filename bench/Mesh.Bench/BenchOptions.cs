@@ -6,12 +6,13 @@ namespace Mesh.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch]
-          --duration   how long each KV row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
-          --watchers   blocking watchers parked at once in the watch benchmark
-          --rounds     writes (and re-arms) in the watch benchmark
-          --skip-peer  measure the mesh agent only (no etcd)
-          --only       run just the KV rows or just the watch rows
+        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip] [--gossip-rounds 5]
+          --duration       how long each KV row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
+          --watchers       blocking watchers parked at once in the watch benchmark
+          --rounds         writes (and re-arms) in the watch benchmark
+          --skip-peer      measure the mesh agent only (no etcd)
+          --only           run just the KV rows, the watch rows or the gossip rows
+          --gossip-rounds  kill/join rounds on the 10 real agents, and seeds per pool size in the simulation
         """;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
@@ -25,6 +26,10 @@ internal sealed record BenchOptions
     public bool RunKv { get; init; } = true;
 
     public bool RunWatch { get; init; } = true;
+
+    public bool RunGossip { get; init; } = true;
+
+    public int GossipRounds { get; init; } = 5;
 
     public bool Help { get; init; }
 
@@ -42,11 +47,13 @@ internal sealed record BenchOptions
                 "--watchers" => options with { Watchers = ParseCount(name, Value(args, ref i), 1, 20_000) },
                 "--rounds" => options with { Rounds = ParseCount(name, Value(args, ref i), 1, 1_000) },
                 "--skip-peer" => options with { SkipPeer = true },
+                "--gossip-rounds" => options with { GossipRounds = ParseCount(name, Value(args, ref i), 1, 50) },
                 "--only" => Value(args, ref i) switch
                 {
-                    "kv" => options with { RunKv = true, RunWatch = false },
-                    "watch" => options with { RunKv = false, RunWatch = true },
-                    var other => throw new BenchException($"--only takes kv or watch, not \"{other}\""),
+                    "kv" => options with { RunKv = true, RunWatch = false, RunGossip = false },
+                    "watch" => options with { RunKv = false, RunWatch = true, RunGossip = false },
+                    "gossip" => options with { RunKv = false, RunWatch = false, RunGossip = true },
+                    var other => throw new BenchException($"--only takes kv, watch or gossip, not \"{other}\""),
                 },
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new BenchException($"unknown option \"{name}\" (--help lists them)"),

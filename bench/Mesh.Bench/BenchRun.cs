@@ -1,6 +1,6 @@
 namespace Mesh.Bench;
 
-/// <summary>One invocation: the KV rows, the watch rows, then the summary table.</summary>
+/// <summary>One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs.</summary>
 internal static class BenchRun
 {
     /// <summary>Open files the harness (and each server, which inherits the limit) is given.</summary>
@@ -28,10 +28,24 @@ internal static class BenchRun
             Console.WriteLine($"Watch rows: {options.Watchers:N0} watchers, {options.Rounds} rounds");
             await WatchSuite.RunAsync(options, report, time, cancellationToken).ConfigureAwait(false);
         }
+        var gossip = new Report();
+        if (options.RunGossip)
+        {
+            Console.WriteLine($"Gossip rows: simulated pools, then {GossipSuite.RealMembers} real agents; {options.GossipRounds} rounds each");
+            await GossipSuite.RunAsync(options, gossip, time, cancellationToken).ConfigureAwait(false);
+        }
 
         var command = "dotnet run --project bench/Mesh.Bench -c Release" + (args.Count == 0 ? "" : " -- " + string.Join(' ', args));
-        Console.WriteLine();
-        Console.WriteLine(report.ToMarkdown(command, Notes(options)));
+        if (options.RunKv || options.RunWatch)
+        {
+            Console.WriteLine();
+            Console.WriteLine(report.ToMarkdown(command, Notes(options)));
+        }
+        if (options.RunGossip)
+        {
+            Console.WriteLine();
+            Console.WriteLine(gossip.ToMarkdown(command, GossipSuite.Notes(options)));
+        }
     }
 
     private static IEnumerable<string> Notes(BenchOptions options)

@@ -12,6 +12,7 @@ internal static class Columns
     {
         var id = etcd.Fsync ? EtcdFsync : EtcdNoFsync;
         report.AddColumn(id, etcd.Fsync ? $"etcd {etcd.Version} (fsync per write)" : $"etcd {etcd.Version} --unsafe-no-fsync");
+        report.AddRatio(Report.Mesh, id, "mesh/etcd");
         return id;
     }
 }

@@ -30,7 +30,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>A temporary directory the server may use as its data or working directory.</summary>
     public DirectoryInfo Scratch { get; }
 
-    public static ServerProcess Start(string name, string fileName, Func<DirectoryInfo, IEnumerable<string>> arguments)
+    public static ServerProcess Start(
+        string name, string fileName, Func<DirectoryInfo, IEnumerable<string>> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var scratch = Directory.CreateTempSubdirectory("mesh-bench-");
         var info = new ProcessStartInfo(fileName)
@@ -43,6 +44,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var argument in arguments(scratch))
         {
             info.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
         Process process;
         try
@@ -103,6 +108,9 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw new BenchException($"{Name} exited with code {_process.ExitCode}: {LastLine()}");
         }
     }
+
+    /// <summary>SIGKILL, as <c>kill -9</c>: no graceful leave. The scratch directory stays until disposal.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     public async ValueTask DisposeAsync()
     {

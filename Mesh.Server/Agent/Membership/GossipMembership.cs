@@ -63,6 +63,9 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
 
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Gossip.LeaveAsync(cancellationToken);
 
+    public Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default) =>
+        Gossip.KeyManager.ExecuteAsync(operation, key, relayFactor, cancellationToken);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_config.Join.Count > 0)
@@ -126,24 +129,33 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
             _ => MemberStatus.Left,
         });
 
-    private static GossipAgentOptions Options(AgentConfig config) => new()
+    private static GossipAgentOptions Options(AgentConfig config)
     {
-        NodeName = config.NodeName,
-        BindAddress = IPAddress.Parse(config.BindAddr),
-        Port = config.Ports.SerfLan,
-        AdvertiseAddress = IPAddress.Parse(config.AdvertiseAddr),
-        Metadata = MemberTags.For(config),
-        Keyring = string.IsNullOrEmpty(config.Encrypt) ? null : new GossipKeyring(config.Encrypt),
-        Protocol = new GossipOptions
+        // With a data directory the keyring lives in Consul's serf/local.keyring, so rotations survive restarts.
+        var keyringFile = config.DataDir is null ? null : GossipKeyringFile.PathIn(config.DataDir);
+        var keyring = keyringFile is not null
+            ? GossipKeyringFile.Open(keyringFile, config.Encrypt)
+            : string.IsNullOrEmpty(config.Encrypt) ? null : new GossipKeyring(config.Encrypt);
+        return new GossipAgentOptions
         {
-            ProbeInterval = config.GossipLan.ProbeInterval,
-            ProbeTimeout = config.GossipLan.ProbeTimeout,
-            IndirectChecks = config.GossipLan.IndirectChecks,
-            GossipInterval = config.GossipLan.GossipInterval,
-            GossipNodes = config.GossipLan.GossipNodes,
-            RetransmitMult = config.GossipLan.RetransmitMult,
-            SuspicionMult = config.GossipLan.SuspicionMult,
-            PushPullInterval = config.GossipLan.PushPullInterval,
-        },
-    };
+            NodeName = config.NodeName,
+            BindAddress = IPAddress.Parse(config.BindAddr),
+            Port = config.Ports.SerfLan,
+            AdvertiseAddress = IPAddress.Parse(config.AdvertiseAddr),
+            Metadata = MemberTags.For(config),
+            Keyring = keyring,
+            KeyringFile = keyring is null ? null : keyringFile,
+            Protocol = new GossipOptions
+            {
+                ProbeInterval = config.GossipLan.ProbeInterval,
+                ProbeTimeout = config.GossipLan.ProbeTimeout,
+                IndirectChecks = config.GossipLan.IndirectChecks,
+                GossipInterval = config.GossipLan.GossipInterval,
+                GossipNodes = config.GossipLan.GossipNodes,
+                RetransmitMult = config.GossipLan.RetransmitMult,
+                SuspicionMult = config.GossipLan.SuspicionMult,
+                PushPullInterval = config.GossipLan.PushPullInterval,
+            },
+        };
+    }
 }

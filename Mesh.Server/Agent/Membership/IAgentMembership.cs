@@ -1,3 +1,5 @@
+using Mesh.Server.Gossip;
+
 namespace Mesh.Server.Agent.Membership;
 
 /// <summary>The agent's view of the LAN pool: who is out there, joining, leaving.</summary>
@@ -16,4 +18,7 @@ public interface IAgentMembership
 
     /// <summary>Tells the pool this agent is leaving, and waits until the news went out.</summary>
     Task LeaveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists or changes the gossip keyring of every member (/v1/operator/keyring); the answer carries the errors.</summary>
+    Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using Mesh.Server.Config;
+using Mesh.Server.Gossip;
 
 namespace Mesh.Server.Agent.Membership;
 
@@ -23,4 +24,8 @@ public sealed class SoloMembership(AgentConfig config) : IAgentMembership
         throw AgentException.BadRequest("Gossip is disabled on this agent (ports.serf_lan = -1)");
 
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Without gossip there is no encryption: this agent answers as a member without a keyring.</summary>
+    public Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default) =>
+        Task.FromResult(KeyringResponse.EncryptionDisabled(config.NodeName, operation));
 }

@@ -12,6 +12,10 @@ public sealed class GossipKeyring
     /// <summary>The key size <see cref="GenerateKey"/> produces (AES-256).</summary>
     public const int KeySize = 32;
 
+    // memberlist's wording, which Consul reports per member.
+    internal const string NotInstalled = "Requested key is not in the keyring";
+    internal const string RemovingPrimary = "Removing the primary key is not allowed";
+
     private readonly Lock _gate = new();
     private byte[][] _keys;
 
@@ -26,19 +30,21 @@ public sealed class GossipKeyring
     public static string GenerateKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize));
 
     /// <summary>Decodes a base64 key of 16, 24 or 32 bytes (AES-128/192/256, as memberlist accepts).</summary>
-    public static byte[] ParseKey(string key)
+    public static byte[] ParseKey(string key) =>
+        TryParseKey(key, out var bytes) is { } error ? throw new ArgumentException($"gossip: {error}", nameof(key)) : bytes;
+
+    /// <summary>Decodes a base64 key; returns why it is not one, or null.</summary>
+    public static string? TryParseKey(string key, out byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var bytes = new byte[key.Length];
+        bytes = new byte[key.Length];
         if (!Convert.TryFromBase64String(key.Trim(), bytes, out var length))
         {
-            throw new ArgumentException("gossip: the encryption key is not valid base64", nameof(key));
+            bytes = [];
+            return "the encryption key is not valid base64";
         }
-        if (length is not (16 or 24 or 32))
-        {
-            throw new ArgumentException($"gossip: the encryption key must be 16, 24 or 32 bytes, not {length}", nameof(key));
-        }
-        return bytes[..length];
+        bytes = bytes[..length];
+        return length is 16 or 24 or 32 ? null : $"the encryption key must be 16, 24 or 32 bytes, not {length}";
     }
 
     /// <summary>The primary key, base64.</summary>
@@ -84,7 +90,7 @@ public sealed class GossipKeyring
             var index = IndexOf(bytes);
             if (index < 0)
             {
-                throw new InvalidOperationException("gossip: the key is not installed; install it before using it");
+                throw new InvalidOperationException(NotInstalled);
             }
             _keys = [_keys[index], .. _keys.Where((_, i) => i != index)];
         }
@@ -99,7 +105,7 @@ public sealed class GossipKeyring
             var index = IndexOf(bytes);
             if (index == 0)
             {
-                throw new InvalidOperationException("gossip: the primary key cannot be removed; use another key first");
+                throw new InvalidOperationException(RemovingPrimary);
             }
             if (index > 0)
             {

@@ -51,6 +51,7 @@ public sealed partial class GossipAgent : IAsyncDisposable
         }
         var advertise = new IPEndPoint(advertiseAddress, _transport.LocalEndpoint.Port);
         _node = new GossipNode(options.NodeName, advertise, metadata, options.Protocol, time, new Random(), _metrics);
+        KeyManager = new GossipKeyManager(this, options.Keyring, options.KeyringFile);
     }
 
     /// <summary>
@@ -86,6 +87,9 @@ public sealed partial class GossipAgent : IAsyncDisposable
     public IPEndPoint Address => _node.Address;
 
     public GossipKeyring? Keyring => _options.Keyring;
+
+    /// <summary>Changes the keyring of every member of the pool (Consul's <c>keyring</c> command).</summary>
+    public GossipKeyManager KeyManager { get; }
 
     /// <summary>The "mesh.gossip" meter this agent's instruments live on.</summary>
     public Meter Meter => _metrics.Meter;
@@ -219,6 +223,15 @@ public sealed partial class GossipAgent : IAsyncDisposable
                 case LeaveFinished:
                     _leaveFinished.TrySetResult();
                     break;
+                case AnswerQuery answer:
+                    StartAnswer(answer.Query);
+                    break;
+                case QueryResponseReceived response:
+                    CollectResponse(response);
+                    break;
+                case QueryFinished finished:
+                    FinishQuery(finished);
+                    break;
             }
         }
     }
@@ -297,6 +310,7 @@ public sealed partial class GossipAgent : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         CompleteWatchers();
         FailPendingJoins();
+        FailPendingQueries();
         _metrics.Dispose();
     }
 }

@@ -23,6 +23,9 @@ public sealed record GossipAgentOptions
     /// <summary>Encrypts every packet and stream when set (Consul's <c>encrypt</c>).</summary>
     public GossipKeyring? Keyring { get; init; }
 
+    /// <summary>Where keyring changes made through <see cref="GossipAgent.KeyManager"/> are saved; null keeps them in memory.</summary>
+    public string? KeyringFile { get; init; }
+
     /// <summary>Protocol timing (Consul's <c>gossip_lan</c>).</summary>
     public GossipOptions Protocol { get; init; } = new();
 

@@ -28,3 +28,17 @@ internal sealed record DeadMessage(uint Incarnation, string Node, string From) :
 internal sealed record PushPullMessage(bool Join, IReadOnlyList<PushNodeState> Nodes) : GossipMessage;
 
 internal sealed record PushNodeState(string Name, IPEndPoint Address, MemberMetadata Metadata, uint Incarnation, MemberState State);
+
+/// <summary>
+/// A question for every member (serf's query), gossiped like a broadcast: each member answers
+/// <paramref name="Origin"/> directly within <paramref name="TimeoutMs"/>, also through <paramref name="RelayFactor"/>
+/// other members when asked. <paramref name="Origin"/> and <paramref name="Id"/> identify it for deduplication.
+/// </summary>
+internal sealed record QueryMessage(
+    uint Id, string Name, string Origin, IPEndPoint OriginAddress, uint TimeoutMs, byte RelayFactor, byte[] Payload) : GossipMessage;
+
+/// <summary>One member's answer to query <paramref name="Id"/>: over UDP when it fits a packet, else over a stream.</summary>
+internal sealed record QueryResponseMessage(uint Id, string From, byte[] Payload) : GossipMessage;
+
+/// <summary>Asks a member to forward a query response to <paramref name="Target"/>, for redundancy on lossy links.</summary>
+internal sealed record RelayMessage(IPEndPoint Target, QueryResponseMessage Response) : GossipMessage;

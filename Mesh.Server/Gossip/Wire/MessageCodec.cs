@@ -21,6 +21,12 @@ internal static class MessageCodec
     /// <summary>Most members accepted in one push-pull exchange.</summary>
     public const int MaxPushPullNodes = 1 << 16;
 
+    /// <summary>Most members a query response may be relayed through (serf's limit).</summary>
+    public const int MaxRelayFactor = 5;
+
+    /// <summary>Longest query timeout accepted: it bounds how long a member remembers a query it has seen.</summary>
+    public const uint MaxQueryTimeoutMs = 60 * 60 * 1000;
+
     // The smallest encoded push-pull entry: 1-byte name, IPv4 endpoint, empty metadata, incarnation, state.
     private const int MinPushNodeSize = 2 + 7 + 1 + 4 + 1;
 
@@ -108,7 +114,7 @@ internal static class MessageCodec
         return reader.AtEnd ? null : DropReason.Malformed;
     }
 
-    /// <summary>Decodes a stream frame: a ping, an ack or a push-pull state.</summary>
+    /// <summary>Decodes a stream frame: a ping, an ack, a push-pull state or a query response too large for a packet.</summary>
     public static DropReason? DecodeStream(ReadOnlySpan<byte> frame, out GossipMessage? message)
     {
         message = null;
@@ -122,6 +128,7 @@ internal static class MessageCodec
             MessageType.Ping => ReadPing(ref reader),
             MessageType.Ack => ReadAck(ref reader),
             MessageType.PushPull => ReadPushPull(ref reader),
+            MessageType.QueryResponse => ReadQueryResponse(ref reader),
             _ => null,
         };
         return Finish(ref reader, message, (MessageType)type);
@@ -147,6 +154,9 @@ internal static class MessageCodec
             MessageType.Suspect => ReadSuspect(ref reader),
             MessageType.Alive => ReadAlive(ref reader),
             MessageType.Dead => ReadDead(ref reader),
+            MessageType.Query => ReadQuery(ref reader),
+            MessageType.QueryResponse => ReadQueryResponse(ref reader),
+            MessageType.Relay => ReadRelay(ref reader),
             _ => null,
         };
         var error = Finish(ref reader, message, type);
@@ -195,6 +205,32 @@ internal static class MessageCodec
     private static DeadMessage? ReadDead(ref WireReader reader) =>
         reader.UInt32(out var incarnation) && reader.String(out var node) && reader.String(out var from)
             ? new DeadMessage(incarnation, node, from)
+            : null;
+
+    private static QueryMessage? ReadQuery(ref WireReader reader)
+    {
+        if (!reader.UInt32(out var id) || !reader.String(out var name) || !reader.String(out var origin) ||
+            !reader.Endpoint(out var address) || !reader.UInt32(out var timeout) || !reader.Byte(out var relayFactor) ||
+            !reader.Blob(out var payload))
+        {
+            return null;
+        }
+        if (timeout is 0 or > MaxQueryTimeoutMs || relayFactor > MaxRelayFactor)
+        {
+            reader.Fail(DropReason.Malformed);
+            return null;
+        }
+        return new QueryMessage(id, name, origin, address, timeout, relayFactor, payload);
+    }
+
+    private static QueryResponseMessage? ReadQueryResponse(ref WireReader reader) =>
+        reader.UInt32(out var id) && reader.String(out var from) && reader.Blob(out var payload)
+            ? new QueryResponseMessage(id, from, payload)
+            : null;
+
+    private static RelayMessage? ReadRelay(ref WireReader reader) =>
+        reader.Endpoint(out var target) && ReadQueryResponse(ref reader) is { } response
+            ? new RelayMessage(target, response)
             : null;
 
     private static PushPullMessage? ReadPushPull(ref WireReader reader)
@@ -292,8 +328,34 @@ internal static class MessageCodec
                     writer.Byte((byte)node.State);
                 }
                 break;
+            case QueryMessage query:
+                writer.Byte((byte)MessageType.Query);
+                writer.UInt32(query.Id);
+                writer.String(query.Name);
+                writer.String(query.Origin);
+                writer.Endpoint(query.OriginAddress);
+                writer.UInt32(query.TimeoutMs);
+                writer.Byte(query.RelayFactor);
+                writer.Blob(query.Payload);
+                break;
+            case QueryResponseMessage response:
+                writer.Byte((byte)MessageType.QueryResponse);
+                WriteQueryResponse(writer, response);
+                break;
+            case RelayMessage relay:
+                writer.Byte((byte)MessageType.Relay);
+                writer.Endpoint(relay.Target);
+                WriteQueryResponse(writer, relay.Response);
+                break;
             default:
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
+    }
+
+    private static void WriteQueryResponse(WireWriter writer, QueryResponseMessage response)
+    {
+        writer.UInt32(response.Id);
+        writer.String(response.From);
+        writer.Blob(response.Payload);
     }
 }

@@ -12,4 +12,7 @@ internal enum MessageType : byte
     Dead = 7,
     PushPull = 8,
     Compound = 9,
+    Query = 10,
+    QueryResponse = 11,
+    Relay = 12,
 }

@@ -76,6 +76,18 @@ internal ref struct WireReader(ReadOnlySpan<byte> input)
 
     public bool Bytes(int length, out ReadOnlySpan<byte> value) => Take(length, out value);
 
+    /// <summary>Opaque bytes with a 2-byte length.</summary>
+    public bool Blob(out byte[] value)
+    {
+        value = [];
+        if (!UInt16(out var length) || !Take(length, out var span))
+        {
+            return false;
+        }
+        value = span.ToArray();
+        return true;
+    }
+
     /// <summary>A length-prefixed UTF-8 string; <paramref name="allowEmpty"/> false for names.</summary>
     public bool String(out string value, bool allowEmpty = false)
     {

@@ -58,6 +58,17 @@ internal sealed class WireWriter
         UInt16((ushort)endpoint.Port);
     }
 
+    /// <summary>Opaque bytes with a 2-byte length.</summary>
+    public void Blob(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException($"{value.Length} bytes is more than the {ushort.MaxValue} a field holds", nameof(value));
+        }
+        UInt16((ushort)value.Length);
+        Bytes(value);
+    }
+
     public void Metadata(MemberMetadata metadata)
     {
         Byte((byte)metadata.Count);

@@ -96,6 +96,7 @@ public sealed class HelpTests
         Assert.Contains("\n    force-leave    Forces a member of the cluster to enter the \"left\" state\n", result.Out);
         Assert.Contains("\n    join           Tell mesh agent to join cluster\n", result.Out);
         Assert.Contains("\n    keygen         Generates a new encryption key\n", result.Out);
+        Assert.Contains("\n    keyring        Manages gossip layer encryption keys\n", result.Out);
         Assert.Contains("\n    kv             Interact with the key-value store\n", result.Out);
         Assert.EndsWith("\n    version        Prints the mesh version\n", result.Out);
     }

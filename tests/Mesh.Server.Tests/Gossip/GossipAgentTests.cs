@@ -139,7 +139,8 @@ public sealed class GossipAgentTests : IAsyncLifetime
         await late.JoinAsync([agents[2].Address.ToString()]);
 
         await Eventually.TrueAsync(() => SeenAs(agents, "late", MemberState.Alive), "the late agent to be seen with the new key");
-        Assert.All(agents, agent => Assert.Equal(MemberState.Alive, agent.Find("agent-0")!.State));
+        // Packets sealed with the old key just before its removal are dropped, so a suspicion is possible; a failure is not.
+        Assert.All(agents, agent => Assert.NotEqual(MemberState.Dead, agent.Find("agent-0")!.State));
     }
 
     [Fact]

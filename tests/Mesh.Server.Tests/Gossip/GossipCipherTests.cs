@@ -1,5 +1,5 @@
+using Mesh.Gossip.Simulation;
 using Mesh.Server.Gossip;
-using Mesh.Server.Tests.Gossip.Simulation;
 
 namespace Mesh.Server.Tests.Gossip;
 
@@ -99,8 +99,8 @@ public sealed class GossipCipherTests
     {
         var keyring = new GossipKeyring(Key1);
 
-        Assert.Contains("primary key cannot be removed", Assert.Throws<InvalidOperationException>(() => keyring.Remove(Key1)).Message);
-        Assert.Contains("not installed", Assert.Throws<InvalidOperationException>(() => keyring.Use(Key2)).Message);
+        Assert.Equal("Removing the primary key is not allowed", Assert.Throws<InvalidOperationException>(() => keyring.Remove(Key1)).Message);
+        Assert.Equal("Requested key is not in the keyring", Assert.Throws<InvalidOperationException>(() => keyring.Use(Key2)).Message);
         Assert.Contains("not valid base64", Assert.Throws<ArgumentException>(() => keyring.Install("not a key!")).Message);
         Assert.Contains("16, 24 or 32 bytes, not 5", Assert.Throws<ArgumentException>(() => keyring.Install(Convert.ToBase64String(new byte[5]))).Message);
         Assert.Equal(32, Convert.FromBase64String(GossipKeyring.GenerateKey()).Length);

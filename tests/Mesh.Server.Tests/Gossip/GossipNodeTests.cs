@@ -1,5 +1,5 @@
+using Mesh.Gossip.Simulation;
 using Mesh.Server.Gossip;
-using Mesh.Server.Tests.Gossip.Simulation;
 
 namespace Mesh.Server.Tests.Gossip;
 

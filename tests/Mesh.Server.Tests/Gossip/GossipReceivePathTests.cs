@@ -1,6 +1,6 @@
 using System.Net;
+using Mesh.Gossip.Simulation;
 using Mesh.Server.Gossip;
-using Mesh.Server.Tests.Gossip.Simulation;
 
 namespace Mesh.Server.Tests.Gossip;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Mesh.Gossip.Simulation;
 using Mesh.Server.Gossip;
-using Mesh.Server.Tests.Gossip.Simulation;
 using Xunit.Abstractions;
 
 namespace Mesh.Server.Tests.Gossip;

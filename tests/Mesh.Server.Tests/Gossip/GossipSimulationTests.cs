@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mesh.Server.Tests.Gossip.Simulation;
+using Mesh.Gossip.Simulation;
 using Xunit.Abstractions;
 
 namespace Mesh.Server.Tests.Gossip;

@@ -1,14 +1,14 @@
 using System.Net;
 using Mesh.Server.Gossip;
 
-namespace Mesh.Server.Tests.Gossip.Simulation;
+namespace Mesh.Gossip.Simulation;
 
 /// <summary>
 /// A deterministic discrete-event simulation of a gossip pool: every member runs the real <see cref="GossipNode"/>
 /// on one virtual clock; packets get a random latency and may be lost; streams behave like TCP (reliable, slower
 /// on loss, refused by dead processes, stalled by paused ones). The same seed gives the same run.
 /// </summary>
-internal sealed class SimNetwork
+public sealed class SimNetwork
 {
     private readonly PriorityQueue<Action, (TimeSpan At, long Order)> _events = new();
     private readonly Dictionary<IPEndPoint, SimMember> _byAddress = [];
@@ -38,9 +38,21 @@ internal sealed class SimNetwork
     /// <summary>Called for every member event with the member that observed it.</summary>
     public Action<SimMember, MemberEvent>? OnEvent { get; set; }
 
+    /// <summary>A member's answer to a query it received (null: no answer); it is sent as the member's next input.</summary>
+    public Func<SimMember, GossipQuery, byte[]?>? QueryHandler { get; set; }
+
+    /// <summary>Called for every answer and end of a query, with the member that asked it.</summary>
+    public Action<SimMember, GossipAction>? OnQueryAction { get; set; }
+
     public long PacketsSent { get; private set; }
 
     public long BytesSent { get; private set; }
+
+    /// <summary>Bytes written on streams (push-pull and fallback probes), requests and replies, like TCP payload.</summary>
+    public long StreamBytesSent { get; private set; }
+
+    /// <summary>The metadata members started by <see cref="AddMember"/> without their own carry.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string> { ["role"] = "node", ["dc"] = "dc1" };
 
     public IEnumerable<SimMember> Live => Members.Where(member => member.Up);
 
@@ -64,7 +76,7 @@ internal sealed class SimNetwork
         var core = new GossipNode(
             name,
             address,
-            metadata ?? new Dictionary<string, string> { ["role"] = "node", ["dc"] = "dc1" },
+            metadata ?? Metadata,
             _options,
             Clock,
             new Random(_random.Next()),
@@ -186,6 +198,12 @@ internal sealed class SimNetwork
                 case NotifyMember notify:
                     OnEvent?.Invoke(member, notify.Event);
                     break;
+                case AnswerQuery answer when QueryHandler?.Invoke(member, answer.Query) is { } response:
+                    Deliver(member, Now, () => Apply(member, member.Core.RespondToQuery(answer.Query, response)));
+                    break;
+                case QueryResponseReceived or QueryFinished:
+                    OnQueryAction?.Invoke(member, action);
+                    break;
             }
         }
         Reschedule(member);
@@ -225,12 +243,14 @@ internal sealed class SimNetwork
             Finish(Now + Latency(), () => from.Core.StreamFailed(stream.StreamId, "connection refused"));
             return;
         }
+        StreamBytesSent += stream.Request.Length;
         Deliver(to, Now + StreamLatency(), () =>
         {
             var reply = to.Core.ReceiveStream(stream.Request, from.Address);
             Apply(to, reply.Actions);
             if (reply.Reply is { } bytes)
             {
+                StreamBytesSent += bytes.Length;
                 Finish(Now + StreamLatency(), () => from.Core.StreamCompleted(stream.StreamId, bytes));
             }
         });

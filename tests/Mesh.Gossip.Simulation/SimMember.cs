@@ -1,10 +1,10 @@
 using System.Net;
 using Mesh.Server.Gossip;
 
-namespace Mesh.Server.Tests.Gossip.Simulation;
+namespace Mesh.Gossip.Simulation;
 
 /// <summary>One simulated process: a protocol core plus what the network and scheduler know about it.</summary>
-internal sealed class SimMember(GossipNode core, SimObserver observer)
+public sealed class SimMember(GossipNode core, SimObserver observer)
 {
     public GossipNode Core { get; } = core;
 
@@ -30,7 +30,7 @@ internal sealed class SimMember(GossipNode core, SimObserver observer)
 }
 
 /// <summary>Counts what the core reports through its telemetry hooks.</summary>
-internal sealed class SimObserver : IGossipObserver
+public sealed class SimObserver : IGossipObserver
 {
     public int Suspicions { get; private set; }
 

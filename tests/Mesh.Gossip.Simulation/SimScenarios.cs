@@ -1,37 +1,50 @@
 using Mesh.Server.Gossip;
 
-namespace Mesh.Server.Tests.Gossip.Simulation;
+namespace Mesh.Gossip.Simulation;
 
 /// <summary>Detection time of a killed member, measured from the kill.</summary>
-internal sealed record DetectionResult(int Members, TimeSpan FirstSuspected, TimeSpan FirstFailed, TimeSpan AllFailed, TimeSpan MinSuspicionTimeout);
+public sealed record DetectionResult(int Members, TimeSpan FirstSuspected, TimeSpan FirstFailed, TimeSpan AllFailed, TimeSpan MinSuspicionTimeout);
 
-/// <summary>Time for a metadata update to reach every member.</summary>
-internal sealed record DisseminationResult(int Members, TimeSpan Half, TimeSpan All, double PacketsPerMemberPerSecond, double BytesPerMemberPerSecond);
-
-/// <summary>Wrong verdicts about members that were up all along.</summary>
 /// <summary>
+/// Time for a metadata update to reach every member, and the pool's background traffic per member before it:
+/// <paramref name="BytesPerMemberPerSecond"/> in datagrams, <paramref name="StreamBytesPerMemberPerSecond"/> on streams.
+/// </summary>
+public sealed record DisseminationResult(
+    int Members, TimeSpan Half, TimeSpan All, double PacketsPerMemberPerSecond, double BytesPerMemberPerSecond, double StreamBytesPerMemberPerSecond);
+
+/// <summary>Time from a new member's join (to one member) until every other member has it alive.</summary>
+public sealed record JoinResult(int Members, TimeSpan Half, TimeSpan All);
+
+/// <summary>
+/// Wrong verdicts about members that were up all along.
 /// <paramref name="SuspectEvents"/> sums suspicions over observers; <paramref name="Refutations"/> counts episodes;
 /// <paramref name="HealthySuspected"/> counts episodes (member, incarnation) where a member that was not slow was suspected.
 /// </summary>
-internal sealed record FalsePositiveResult(
+public sealed record FalsePositiveResult(
     int Members, TimeSpan Duration, int FalseFailures, int SuspectEvents, int Refutations, int HealthySuspected, int MaxHealthScore);
 
 /// <summary>The measured scenarios, each on a fresh pool built with the same seed.</summary>
-internal static class SimScenarios
+public static class SimScenarios
 {
+    /// <summary>The metadata key an update adds, so that its arrival can be told from other changes.</summary>
+    private const string UpdatedKey = "rev";
+
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
-    public static SimNetwork Pool(int members, int seed, GossipOptions? options = null)
+    /// <summary>Quiet time after a pool has formed, so that its join broadcasts have drained before a measurement.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+
+    public static SimNetwork Pool(int members, int seed, GossipOptions? options = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var network = new SimNetwork(seed, options);
+        var network = metadata is null ? new SimNetwork(seed, options) : new SimNetwork(seed, options) { Metadata = metadata };
         // Joins spread over a few seconds, as a pool of real agents starting up.
         network.Bootstrap(members, TimeSpan.FromMilliseconds(10), Limit);
         return network;
     }
 
-    public static DetectionResult Detection(int members, int seed, double packetLoss = 0)
+    public static DetectionResult Detection(int members, int seed, double packetLoss = 0, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var network = Pool(members, seed);
+        var network = Pool(members, seed, metadata: metadata);
         network.PacketLoss = packetLoss;
         var victim = network.Members[members / 2];
         var killedAt = network.Now;
@@ -63,20 +76,29 @@ internal static class SimScenarios
         return new DetectionResult(members, suspected!.Value, failed!.Value, network.Now - killedAt, min);
     }
 
-    public static DisseminationResult Dissemination(int members, int seed)
+    /// <summary>
+    /// Measures <paramref name="quiet"/> (default 10 s) of background traffic once the pool has settled, then how long a
+    /// metadata update of one member takes to reach all of them.
+    /// </summary>
+    public static DisseminationResult Dissemination(int members, int seed, IReadOnlyDictionary<string, string>? metadata = null, TimeSpan? quiet = null)
     {
-        var network = Pool(members, seed);
-        // Let the join broadcasts drain so that the traffic measured afterwards is the steady state.
-        network.RunFor(TimeSpan.FromSeconds(30));
+        var network = Pool(members, seed, metadata: metadata);
+        // Let the join broadcasts drain so that the traffic measured is the steady state.
+        network.RunFor(Settle);
+        var window = quiet ?? TimeSpan.FromSeconds(10);
+        var packets = network.PacketsSent;
+        var bytes = network.BytesSent;
+        var streamBytes = network.StreamBytesSent;
+        network.RunFor(window);
+        var perMemberPerSecond = window.TotalSeconds * members;
+
         var source = network.Members[members / 3];
         var reached = 0;
         TimeSpan? half = null;
         var start = network.Now;
-        var packets = network.PacketsSent;
-        var bytes = network.BytesSent;
         network.OnEvent = (_, change) =>
         {
-            if (change.Kind == MemberEventKind.Updated && change.Member.Name == source.Name && change.Member.Metadata.ContainsKey("build"))
+            if (change.Kind == MemberEventKind.Updated && change.Member.Name == source.Name && change.Member.Metadata.ContainsKey(UpdatedKey))
             {
                 reached++;
                 if (reached >= members / 2)
@@ -85,20 +107,45 @@ internal static class SimScenarios
                 }
             }
         };
-        network.Apply(source, source.Core.UpdateMetadata(new Dictionary<string, string> { ["role"] = "node", ["dc"] = "dc1", ["build"] = "2" }));
+        var updated = new Dictionary<string, string>(source.Core.Metadata) { [UpdatedKey] = "2" };
+        network.Apply(source, source.Core.UpdateMetadata(updated));
         if (!network.RunUntil(() => reached == members, Limit, TimeSpan.FromMilliseconds(5)))
         {
             throw new InvalidOperationException($"the update reached only {reached} of {members}");
         }
-        var all = network.Now - start;
-        // Background traffic: ten quiet seconds, per member.
-        packets = network.PacketsSent;
-        bytes = network.BytesSent;
-        network.RunFor(TimeSpan.FromSeconds(10));
         return new DisseminationResult(
-            members, half!.Value, all,
-            (network.PacketsSent - packets) / 10.0 / members,
-            (network.BytesSent - bytes) / 10.0 / members);
+            members, half!.Value, network.Now - start,
+            (network.PacketsSent - packets) / perMemberPerSecond,
+            (network.BytesSent - bytes) / perMemberPerSecond,
+            (network.StreamBytesSent - streamBytes) / perMemberPerSecond);
+    }
+
+    /// <summary>A settled pool of <paramref name="members"/> − 1; then one more joins through the first, as agents -retry-join a server.</summary>
+    public static JoinResult Join(int members, int seed, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var network = Pool(members - 1, seed, metadata: metadata);
+        network.RunFor(Settle);
+        var start = network.Now;
+        var joiner = network.AddMember();
+        var reached = 0;
+        TimeSpan? half = null;
+        network.OnEvent = (observer, change) =>
+        {
+            if (change.Kind == MemberEventKind.Joined && change.Member.Name == joiner.Name && observer != joiner)
+            {
+                reached++;
+                if (reached >= (members - 1) / 2)
+                {
+                    half ??= network.Now - start;
+                }
+            }
+        };
+        network.Join(joiner, network.Members[0]);
+        if (!network.RunUntil(() => reached == members - 1, Limit, TimeSpan.FromMilliseconds(5)))
+        {
+            throw new InvalidOperationException($"the new member reached only {reached} of {members - 1}");
+        }
+        return new JoinResult(members, half!.Value, network.Now - start);
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
-namespace Mesh.Server.Tests.Gossip.Simulation;
+namespace Mesh.Gossip.Simulation;
 
 /// <summary>Virtual time for the simulator: it only moves when the event loop sets it.</summary>
-internal sealed class SimClock : TimeProvider
+public sealed class SimClock : TimeProvider
 {
     private static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
