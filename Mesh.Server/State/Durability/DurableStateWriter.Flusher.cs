@@ -58,7 +58,7 @@ public sealed partial class DurableStateWriter
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(_directory);
+        Consensus.Storage.DirectorySync.Flush(_directory);
         _log.Truncate();
         _entriesSinceSnapshot = 0;
         _logger.LogInformation("Snapshot at index {Index}; command log emptied", _store.LastIndex);

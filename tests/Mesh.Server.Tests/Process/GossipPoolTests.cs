@@ -10,7 +10,7 @@ namespace Mesh.Server.Tests.Process;
 /// </summary>
 public sealed class GossipPoolTests : IDisposable
 {
-    private static readonly TimeSpan Detection = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Detection = TimeSpan.FromSeconds(45);
     private readonly List<DirectoryInfo> _dataDirs = [];
 
     public void Dispose() => _dataDirs.ForEach(d => d.Delete(recursive: true));

@@ -1,31 +1,26 @@
 using System.Runtime.InteropServices;
 
-namespace Mesh.Server.State.Durability;
+namespace Mesh.Server.Consensus.Storage;
 
-/// <summary>
-/// fsync of a directory, which makes a rename or a new file's entry durable. .NET opens no handles to
-/// directories, so this goes to libc directly.
-/// </summary>
+/// <summary>fsync of a directory, which makes file creations, deletions and renames durable (no .NET API for it).</summary>
 internal static partial class DirectorySync
 {
-    private const int ReadOnly = 0;
-
     public static void Flush(string directory)
     {
         if (OperatingSystem.IsWindows())
         {
             return;
         }
-        var fd = Open(directory, ReadOnly);
+        var fd = Open(directory, 0);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"Cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()}).");
         }
         try
         {
             if (Fsync(fd) != 0)
             {
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
         finally
