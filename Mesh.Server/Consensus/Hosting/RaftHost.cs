@@ -1,0 +1,188 @@
+using System.Threading.Channels;
+
+namespace Mesh.Server.Consensus.Hosting;
+
+/// <summary>
+/// Runs one <see cref="RaftNode"/> for real: a tick per <see cref="RaftOptions.TickInterval"/>, storage in a
+/// directory, a transport for messages. One event loop owns the core, so it is never called concurrently; the
+/// storage and apply queues each run on their own worker, in order. The core allows one outstanding persist,
+/// so every proposal arriving while an fsync runs shares the next one (group commit).
+/// </summary>
+public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
+{
+    private readonly RaftNode _node;
+    private readonly RaftStorage _storage;
+    private readonly IRaftStateMachine _machine;
+    private readonly IRaftTransport _transport;
+    private readonly Channel<RaftEvent> _events = Channel.CreateUnbounded<RaftEvent>(new() { SingleReader = true });
+    private readonly Channel<RaftAction> _storageQueue = Channel.CreateUnbounded<RaftAction>(new() { SingleReader = true, SingleWriter = true });
+    private readonly Channel<ApplyEntries> _applyQueue = Channel.CreateUnbounded<ApplyEntries>(new() { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _workers;
+    private volatile Status _status;
+    private volatile Exception? _fault;
+
+    private sealed record Status(RaftRole Role, ulong Term, string? LeaderId, ulong CommitIndex);
+
+    private RaftHost(RaftHostOptions options, IRaftStateMachine machine, IRaftTransport transport, TimeProvider time)
+    {
+        options.Raft.Validate();
+        _machine = machine;
+        _transport = transport;
+        _storage = RaftStorage.Open(options.DataDirectory, options.Bootstrap, out var state);
+        _node = new RaftNode(options.Id, options.Raft, state, new Random());
+        _status = new Status(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex);
+        _workers =
+        [
+            Task.Run(RunEventLoopAsync),
+            Task.Run(RunStorageAsync),
+            Task.Run(RunApplyAsync),
+            Task.Run(() => RunTicksAsync(options.Raft.TickInterval, time)),
+        ];
+    }
+
+    public string Id => _node.Id;
+
+    public RaftRole Role => _status.Role;
+
+    public ulong Term => _status.Term;
+
+    public string? LeaderId => _status.LeaderId;
+
+    public ulong CommitIndex => _status.CommitIndex;
+
+    /// <summary>What stopped this server, if a disk, state machine or core failure did.</summary>
+    public Exception? Failure => _fault;
+
+    /// <summary>Recovers the server from <see cref="RaftHostOptions.DataDirectory"/> (or bootstraps it) and starts it.</summary>
+    public static RaftHost Start(RaftHostOptions options, IRaftStateMachine machine, IRaftTransport transport, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(time);
+        return new RaftHost(options, machine, transport, time);
+    }
+
+    public void Deliver(RaftMessage message) => _events.Writer.TryWrite(new Receive(message));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        _storage.Dispose();
+        FailPending(new OperationCanceledException($"Server {Id} stopped."));
+        _stop.Dispose();
+    }
+
+    private async Task RunTicksAsync(TimeSpan interval, TimeProvider time)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                _events.Writer.TryWrite(Tick.Instance);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task RunEventLoopAsync()
+    {
+        try
+        {
+            await foreach (var raftEvent in _events.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var actions = _node.Step(raftEvent);
+                _status = new Status(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex);
+                foreach (var action in actions)
+                {
+                    Carry(action);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            Fault(e);
+        }
+        finally
+        {
+            _storageQueue.Writer.TryComplete();
+            _applyQueue.Writer.TryComplete();
+        }
+    }
+
+    private async Task RunStorageAsync()
+    {
+        try
+        {
+            await foreach (var action in _storageQueue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                switch (action)
+                {
+                    case Persist persist:
+                        _storage.Write(persist);
+                        _events.Writer.TryWrite(new PersistCompleted(persist.Sequence));
+                        break;
+                    case CompactLog compact:
+                        _storage.CompactBefore(compact.FirstIndexToKeep);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"This host does not store snapshots yet ({action}).");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            Fault(e);
+        }
+    }
+
+    private async Task RunApplyAsync()
+    {
+        try
+        {
+            await foreach (var apply in _applyQueue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                foreach (var entry in apply.Entries)
+                {
+                    if (entry.Kind == EntryKind.Command)
+                    {
+                        _machine.Apply(entry.Index, entry.Data);
+                    }
+                    CompleteProposal(entry);
+                }
+                _events.Writer.TryWrite(new ApplyCompleted(apply.Entries[^1].Index));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            Fault(e);
+        }
+    }
+
+    /// <summary>A broken disk or state machine stops the server: carrying on could acknowledge what is not durable.</summary>
+    private void Fault(Exception e)
+    {
+        _fault ??= e;
+        FailPending(new InvalidOperationException($"Server {Id} stopped after a failure: {e.Message}", e));
+        _stop.Cancel();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Mesh.Server.Consensus;
+using Mesh.Server.Consensus.Hosting;
+using Mesh.Server.Consensus.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Server.Tests.Consensus.Hosting;
+
+/// <summary>
+/// One server of the test cluster: its own Kestrel (HTTP/2 cleartext on 127.0.0.1) with the Raft transport, its
+/// own data directory, and a <see cref="RaftHost"/> that can be stopped and restarted from that directory.
+/// </summary>
+internal sealed class RaftServer : IAsyncDisposable
+{
+    private readonly WebApplication _web;
+    private readonly RaftInbox _inbox;
+    private readonly GrpcRaftTransport _transport = new(TimeProvider.System, TimeSpan.FromSeconds(2));
+
+    private RaftServer(string id, WebApplication web, RaftInbox inbox, string address)
+    {
+        Id = id;
+        _web = web;
+        _inbox = inbox;
+        Address = address;
+        DataDirectory = Path.Combine(Path.GetTempPath(), $"raft-host-{id}-{Guid.NewGuid():N}");
+    }
+
+    public string Id { get; }
+
+    public string Address { get; }
+
+    public string DataDirectory { get; }
+
+    public RaftHost? Host { get; private set; }
+
+    public CounterMachine Machine { get; private set; } = new();
+
+    public static async Task<RaftServer> ListenAsync(string id)
+    {
+        var inbox = new RaftInbox();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(inbox);
+        var web = builder.Build();
+        web.MapGrpcService<RaftTransportService>();
+        await web.StartAsync();
+        var url = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        return new RaftServer(id, web, inbox, $"127.0.0.1:{url.Port}");
+    }
+
+    /// <summary>Starts the Raft server from its directory, with a fresh state machine rebuilt from the log.</summary>
+    public void Start(ClusterConfiguration bootstrap)
+    {
+        Machine = new CounterMachine();
+        Host = RaftHost.Start(new RaftHostOptions(Id, DataDirectory) { Bootstrap = bootstrap }, Machine, _transport, TimeProvider.System);
+        _inbox.Attach(Host);
+    }
+
+    public async Task StopAsync()
+    {
+        _inbox.Attach(null);
+        if (Host is { } host)
+        {
+            Host = null;
+            await host.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _transport.DisposeAsync();
+        await _web.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
