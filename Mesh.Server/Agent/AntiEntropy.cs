@@ -15,7 +15,8 @@ public sealed class AntiEntropy(LocalAgent agent, TimeProvider time, ILogger<Ant
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastFullSync = DateTimeOffset.MinValue;
+        // A server synced before its API opened; a client starts out of sync, so it syncs at once either way.
+        var lastFullSync = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             if (agent.OutOfSync || time.GetUtcNow() - lastFullSync >= FullSyncInterval)

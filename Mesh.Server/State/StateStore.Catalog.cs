@@ -91,11 +91,7 @@ public sealed partial class StateStore
         {
             return;
         }
-        if (!_services.TryGetValue(service.Node, out var onNode))
-        {
-            _services[service.Node] = onNode = new(StringComparer.Ordinal);
-        }
-        onNode[service.ID] = service with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index };
+        PutService(service with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index });
         if (existing is not null && !string.Equals(existing.Service, service.Service, StringComparison.OrdinalIgnoreCase))
         {
             // Another instance on the node may still carry the old name.
@@ -109,11 +105,6 @@ public sealed partial class StateStore
             // What the old registration was read by (its name, the service it fronted) sees it change too.
             InstanceChanged(existing, index, changes);
         }
-        if (!_serviceNodes.TryGetValue(service.Service, out var nodes))
-        {
-            _serviceNodes[service.Service] = nodes = new(StringComparer.OrdinalIgnoreCase);
-        }
-        nodes.Add(service.Node);
         RefreshServiceChecks(service, index);
         BumpTable(ServicesTable, index);
         changes.Add(WatchKey.Services);
@@ -133,11 +124,7 @@ public sealed partial class StateStore
         {
             return;
         }
-        if (!_checks.TryGetValue(check.Node, out var onNode))
-        {
-            _checks[check.Node] = onNode = new(StringComparer.Ordinal);
-        }
-        onNode[check.CheckID] = check with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index };
+        PutCheck(check with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index });
         CheckChanged(check, index, changes);
         if (existing is not null && existing.ServiceID != check.ServiceID)
         {
@@ -240,6 +227,30 @@ public sealed partial class StateStore
             _checks[node].Remove(checkId);
             CheckChanged(check, index, changes);
         }
+    }
+
+    // The one place an instance enters the tables (a write, or a snapshot being restored).
+    private void PutService(CatalogService service)
+    {
+        if (!_services.TryGetValue(service.Node, out var onNode))
+        {
+            _services[service.Node] = onNode = new(StringComparer.Ordinal);
+        }
+        onNode[service.ID] = service;
+        if (!_serviceNodes.TryGetValue(service.Service, out var nodes))
+        {
+            _serviceNodes[service.Service] = nodes = new(StringComparer.OrdinalIgnoreCase);
+        }
+        nodes.Add(service.Node);
+    }
+
+    private void PutCheck(CatalogCheck check)
+    {
+        if (!_checks.TryGetValue(check.Node, out var onNode))
+        {
+            _checks[check.Node] = onNode = new(StringComparer.Ordinal);
+        }
+        onNode[check.CheckID] = check;
     }
 
     private void ForgetServiceNode(string service, string node)

@@ -60,27 +60,8 @@ public sealed partial class StateStore
             _checks.Clear();
             _serviceNodes.Clear();
             snapshot.Nodes.ForEach(n => _nodes[n.Node] = n);
-            foreach (var service in snapshot.Services)
-            {
-                if (!_services.TryGetValue(service.Node, out var onNode))
-                {
-                    _services[service.Node] = onNode = new(StringComparer.Ordinal);
-                }
-                onNode[service.ID] = service;
-                if (!_serviceNodes.TryGetValue(service.Service, out var nodes))
-                {
-                    _serviceNodes[service.Service] = nodes = new(StringComparer.OrdinalIgnoreCase);
-                }
-                nodes.Add(service.Node);
-            }
-            foreach (var check in snapshot.Checks)
-            {
-                if (!_checks.TryGetValue(check.Node, out var onNode))
-                {
-                    _checks[check.Node] = onNode = new(StringComparer.Ordinal);
-                }
-                onNode[check.CheckID] = check;
-            }
+            snapshot.Services.ForEach(PutService);
+            snapshot.Checks.ForEach(PutCheck);
         }
         _watches.NotifyAll();
     }
