@@ -1,6 +1,6 @@
 namespace Mesh.Server.Consensus.Hosting;
 
-/// <summary>Carrying out the core's actions, on the event loop: queue storage and apply work, send messages.</summary>
+/// <summary>Carrying out the core's actions, on the event loop: queue storage, apply and snapshot work, send messages, answer callers.</summary>
 public sealed partial class RaftHost
 {
     private void Carry(RaftAction action)
@@ -16,21 +16,24 @@ public sealed partial class RaftHost
             case Persist or CompactLog or SaveSnapshotChunk:
                 _storageQueue.Writer.TryWrite(action);
                 break;
-            case ApplyEntries apply:
-                _applyQueue.Writer.TryWrite(apply);
+            case ApplyEntries or TakeSnapshot or RestoreSnapshot:
+                // In log order with the applies: a snapshot is taken exactly at its index, a restore replaces them.
+                _applyQueue.Writer.TryWrite(action);
                 break;
-            case TakeSnapshot:
-                // Not supported yet: left unanswered, the core never asks again and keeps the whole log.
+            case ReadSnapshotChunk read:
+                ReadChunkInBackground(read);
                 break;
-            case RestoreSnapshot or ReadSnapshotChunk:
-                throw new InvalidOperationException($"This host does not install or send snapshots yet ({action}).");
             case ProposalAccepted accepted:
                 OnAccepted(accepted);
                 break;
             case RequestRejected rejected:
                 OnRejected(rejected);
                 break;
-            case ReadReady or RoleChanged:
+            case ReadReady ready:
+                OnReadReady(ready);
+                break;
+            case RoleChanged changed:
+                OnRoleChanged(changed);
                 break;
         }
     }

@@ -17,6 +17,12 @@ public sealed partial class RaftHost
     public Task<ulong> ProposeAsync(byte[] command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        return Submit(id => new Propose(id, command), cancellationToken);
+    }
+
+    /// <summary>Hands a request to the core; the task completes when the core's answer (and any apply) does.</summary>
+    private Task<ulong> Submit(Func<long, RaftEvent> request, CancellationToken cancellationToken)
+    {
         if (_fault is { } fault)
         {
             throw new InvalidOperationException($"Server {Id} stopped after a failure: {fault.Message}", fault);
@@ -24,7 +30,7 @@ public sealed partial class RaftHost
         var id = Interlocked.Increment(ref _nextRequestId);
         var completion = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests[id] = completion;
-        if (!_events.Writer.TryWrite(new Propose(id, command)))
+        if (!_events.Writer.TryWrite(request(id)))
         {
             _requests.TryRemove(id, out _);
             throw new ObjectDisposedException(nameof(RaftHost), $"Server {Id} is stopped.");
@@ -74,11 +80,25 @@ public sealed partial class RaftHost
         }
     }
 
+    /// <summary>A snapshot from the leader replaced the log: whether these entries survived cannot be told here.</summary>
+    private void FailProposalsThrough(ulong index)
+    {
+        foreach (var accepted in _accepted.Keys.Where(i => i <= index))
+        {
+            if (_accepted.TryRemove(accepted, out var proposal))
+            {
+                proposal.Completion.TrySetException(new RaftRequestRejectedException(
+                    $"The outcome of the proposal at index {accepted} is unknown: a snapshot from the new leader replaced the log."));
+            }
+        }
+    }
+
     private static RaftRequestRejectedException Lost(ulong index) =>
         new($"The proposal at index {index} was lost to a leader change; it may be retried.");
 
     private void FailPending(Exception reason)
     {
+        FailReadWaiters(reason);
         foreach (var id in _requests.Keys)
         {
             if (_requests.TryRemove(id, out var completion))

@@ -10,28 +10,37 @@ namespace Mesh.Server.Consensus.Hosting;
 /// </summary>
 public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
 {
+    private readonly RaftHostOptions _options;
+    private readonly TimeProvider _time;
     private readonly RaftNode _node;
     private readonly RaftStorage _storage;
     private readonly IRaftStateMachine _machine;
     private readonly IRaftTransport _transport;
     private readonly Channel<RaftEvent> _events = Channel.CreateUnbounded<RaftEvent>(new() { SingleReader = true });
     private readonly Channel<RaftAction> _storageQueue = Channel.CreateUnbounded<RaftAction>(new() { SingleReader = true, SingleWriter = true });
-    private readonly Channel<ApplyEntries> _applyQueue = Channel.CreateUnbounded<ApplyEntries>(new() { SingleReader = true, SingleWriter = true });
+    private readonly Channel<RaftAction> _applyQueue = Channel.CreateUnbounded<RaftAction>(new() { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _workers;
     private volatile Status _status;
     private volatile Exception? _fault;
 
-    private sealed record Status(RaftRole Role, ulong Term, string? LeaderId, ulong CommitIndex);
+    private sealed record Status(RaftRole Role, ulong Term, string? LeaderId, ulong CommitIndex, ulong LastLogIndex, ClusterConfiguration Configuration);
 
     private RaftHost(RaftHostOptions options, IRaftStateMachine machine, IRaftTransport transport, TimeProvider time)
     {
         options.Raft.Validate();
+        _options = options;
+        _time = time;
         _machine = machine;
         _transport = transport;
         _storage = RaftStorage.Open(options.DataDirectory, options.Bootstrap, out var state);
+        if (_storage.Snapshots.Newest is { } snapshot)
+        {
+            RestoreFrom(snapshot);
+            _appliedIndex = snapshot.Metadata.Index;
+        }
         _node = new RaftNode(options.Id, options.Raft, state, new Random());
-        _status = new Status(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex);
+        _status = CurrentStatus();
         _workers =
         [
             Task.Run(RunEventLoopAsync),
@@ -50,6 +59,14 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
     public string? LeaderId => _status.LeaderId;
 
     public ulong CommitIndex => _status.CommitIndex;
+
+    public ulong LastLogIndex => _status.LastLogIndex;
+
+    /// <summary>The configuration in force (the latest in the log, committed or not).</summary>
+    public ClusterConfiguration Configuration => _status.Configuration;
+
+    /// <summary>How many fsyncs of the log this server issued; fewer than entries written means group commit at work.</summary>
+    public long LogSyncs => _storage.Syncs;
 
     /// <summary>What stopped this server, if a disk, state machine or core failure did.</summary>
     public Exception? Failure => _fault;
@@ -71,10 +88,14 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();
         await Task.WhenAll(_workers).ConfigureAwait(false);
+        await _snapshotWrite.ConfigureAwait(false);
         _storage.Dispose();
         FailPending(new OperationCanceledException($"Server {Id} stopped."));
         _stop.Dispose();
     }
+
+    private Status CurrentStatus() =>
+        new(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex, _node.Log.LastIndex, _node.Configuration);
 
     private async Task RunTicksAsync(TimeSpan interval, TimeProvider time)
     {
@@ -99,7 +120,7 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
             await foreach (var raftEvent in _events.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
                 var actions = _node.Step(raftEvent);
-                _status = new Status(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex);
+                _status = CurrentStatus();
                 foreach (var action in actions)
                 {
                     Carry(action);
@@ -136,8 +157,9 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
                     case CompactLog compact:
                         _storage.CompactBefore(compact.FirstIndexToKeep);
                         break;
-                    default:
-                        throw new InvalidOperationException($"This host does not store snapshots yet ({action}).");
+                    case SaveSnapshotChunk chunk:
+                        _storage.Snapshots.WriteChunk(chunk.Snapshot, chunk.Offset, chunk.Data);
+                        break;
                 }
             }
         }
@@ -155,17 +177,31 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
     {
         try
         {
-            await foreach (var apply in _applyQueue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var action in _applyQueue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                foreach (var entry in apply.Entries)
+                switch (action)
                 {
-                    if (entry.Kind == EntryKind.Command)
-                    {
-                        _machine.Apply(entry.Index, entry.Data);
-                    }
-                    CompleteProposal(entry);
+                    case ApplyEntries apply:
+                        foreach (var entry in apply.Entries)
+                        {
+                            if (entry.Kind == EntryKind.Command)
+                            {
+                                _machine.Apply(entry.Index, entry.Data);
+                            }
+                            CompleteProposal(entry);
+                        }
+                        Applied(apply.Entries[^1].Index);
+                        break;
+                    case TakeSnapshot take:
+                        TakeSnapshotInBackground(take.Snapshot, _machine.Capture());
+                        break;
+                    case RestoreSnapshot restore:
+                        RestoreFrom(_storage.Snapshots.Get(restore.Snapshot)
+                            ?? throw new InvalidOperationException($"The installed {restore.Snapshot} is not stored."));
+                        FailProposalsThrough(restore.Snapshot.Index);
+                        Applied(restore.Snapshot.Index);
+                        break;
                 }
-                _events.Writer.TryWrite(new ApplyCompleted(apply.Entries[^1].Index));
             }
         }
         catch (OperationCanceledException)

@@ -2,34 +2,40 @@ using Mesh.Server.Consensus.Storage;
 
 namespace Mesh.Server.Consensus.Hosting;
 
-/// <summary>
-/// One server's durable state in a directory: the hard state file and the segmented log. Snapshots are not
-/// stored yet, so the log is never compacted and the state machine is rebuilt from the whole log at start.
-/// </summary>
+/// <summary>One server's durable state in a directory: the hard state file, the segmented log and the snapshots.</summary>
 internal sealed class RaftStorage : IDisposable
 {
     private readonly HardStateFile _hardState;
     private readonly SegmentedLog _log;
+    private long _syncs;
 
-    private RaftStorage(HardStateFile hardState, SegmentedLog log)
+    private RaftStorage(HardStateFile hardState, SegmentedLog log, SnapshotStore snapshots)
     {
         _hardState = hardState;
         _log = log;
+        Snapshots = snapshots;
     }
+
+    public SnapshotStore Snapshots { get; }
+
+    /// <summary>How many times the log was fsynced: group commit shows as fewer syncs than entries.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     public static RaftStorage Open(string directory, ClusterConfiguration? bootstrap, out PersistentState state)
     {
         var hardStateFile = new HardStateFile(directory);
         var log = SegmentedLog.Open(Path.Combine(directory, "log"), out var entries);
-        var storage = new RaftStorage(hardStateFile, log);
+        var snapshots = SnapshotStore.Open(Path.Combine(directory, "snapshots"));
+        var storage = new RaftStorage(hardStateFile, log, snapshots);
         var hardState = hardStateFile.Load();
-        if (hardState == HardState.Initial && entries.Count == 0 && bootstrap is not null)
+        var snapshot = snapshots.Newest?.Metadata;
+        if (hardState == HardState.Initial && entries.Count == 0 && snapshot is null && bootstrap is not null)
         {
             state = PersistentState.Bootstrap(bootstrap);
             storage.Write(state.HardState, null, state.Entries);
             return storage;
         }
-        state = new PersistentState(hardState, null, entries);
+        state = new PersistentState(hardState, snapshot, entries);
         return storage;
     }
 
@@ -46,14 +52,22 @@ internal sealed class RaftStorage : IDisposable
         }
         if (resetToSnapshot is not null)
         {
-            throw new InvalidOperationException("This host does not install snapshots yet.");
+            // The snapshot is durable before the log it replaces goes: a crash in between keeps a stale log
+            // behind a newer snapshot, which recovery recognises and drops.
+            Snapshots.Install(resetToSnapshot);
+            _log.Clear();
         }
         if (entries.Count > 0)
         {
             _log.Append(entries);
             _log.Sync();
+            Interlocked.Increment(ref _syncs);
         }
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose()
+    {
+        _log.Dispose();
+        Snapshots.Dispose();
+    }
 }

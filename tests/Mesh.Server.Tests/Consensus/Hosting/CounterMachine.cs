@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Mesh.Server.Consensus.Hosting;
 
 namespace Mesh.Server.Tests.Consensus.Hosting;
@@ -6,7 +7,7 @@ namespace Mesh.Server.Tests.Consensus.Hosting;
 internal sealed class CounterMachine : IRaftStateMachine
 {
     private readonly Lock _lock = new();
-    private readonly List<ulong> _applied = [];
+    private List<ulong> _applied = [];
 
     public int Count
     {
@@ -30,6 +31,9 @@ internal sealed class CounterMachine : IRaftStateMachine
         }
     }
 
+    /// <summary>How many snapshots replaced the state (installed from the leader or recovered at start).</summary>
+    public int Restores { get; private set; }
+
     public void Apply(ulong index, byte[] command)
     {
         lock (_lock)
@@ -40,5 +44,28 @@ internal sealed class CounterMachine : IRaftStateMachine
             }
             _applied.Add(index);
         }
+    }
+
+    public IRaftSnapshot Capture()
+    {
+        lock (_lock)
+        {
+            return new Snapshot([.. _applied]);
+        }
+    }
+
+    public void Restore(Stream snapshot)
+    {
+        var applied = JsonSerializer.Deserialize<List<ulong>>(snapshot) ?? throw new InvalidDataException("Empty snapshot.");
+        lock (_lock)
+        {
+            _applied = applied;
+            Restores++;
+        }
+    }
+
+    private sealed class Snapshot(List<ulong> applied) : IRaftSnapshot
+    {
+        public void WriteTo(Stream destination) => JsonSerializer.Serialize(destination, applied);
     }
 }
