@@ -44,6 +44,8 @@ public sealed partial class RaftNode
         {
             StartSnapshotTransfer(progress);
         }
+        // Entries applied while this one was written may already call for the next.
+        MaybeTakeSnapshot();
     }
 
     private void StartSnapshotTransfer(Progress progress)

@@ -8,9 +8,9 @@ public sealed partial class RaftHost
         switch (action)
         {
             case Send send:
-                if (_node.Configuration.Find(send.Message.To) is { } member)
+                if (AddressOf(send.Message.To) is { } address)
                 {
-                    _transport.Send(member.Address, send.Message);
+                    _transport.Send(address, send.Message);
                 }
                 break;
             case Persist or CompactLog or SaveSnapshotChunk:

@@ -6,6 +6,21 @@ namespace Mesh.Server.Consensus.Hosting;
 public sealed partial class RaftHost
 {
     private readonly ConcurrentDictionary<long, bool> _transfers = new();
+    private readonly ConcurrentDictionary<string, string> _knownAddresses = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tells this server where another one listens, for servers outside its configuration: a server being added
+    /// knows no configuration until the leader's log reaches it, yet must answer the leader.
+    /// </summary>
+    public void LearnAddress(string serverId, string address)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serverId);
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        _knownAddresses[serverId] = address;
+    }
+
+    private string? AddressOf(string serverId) =>
+        _node.Configuration.Find(serverId)?.Address ?? _knownAddresses.GetValueOrDefault(serverId);
 
     /// <summary>
     /// Adds (as a non-voter that the leader promotes once caught up) or removes one server. Completes with the

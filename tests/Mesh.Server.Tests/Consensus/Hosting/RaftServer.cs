@@ -57,10 +57,11 @@ internal sealed class RaftServer : IAsyncDisposable
     }
 
     /// <summary>Starts the Raft server from its directory, with a fresh state machine rebuilt from the log.</summary>
-    public void Start(ClusterConfiguration bootstrap)
+    public void Start(ClusterConfiguration? bootstrap, RaftOptions options)
     {
         Machine = new CounterMachine();
-        Host = RaftHost.Start(new RaftHostOptions(Id, DataDirectory) { Bootstrap = bootstrap }, Machine, _transport, TimeProvider.System);
+        Host = RaftHost.Start(
+            new RaftHostOptions(Id, DataDirectory) { Bootstrap = bootstrap, Raft = options }, Machine, _transport, TimeProvider.System);
         _inbox.Attach(Host);
     }
 
