@@ -15,6 +15,9 @@ public sealed partial class RaftNode
     private bool InLease =>
         _options.CheckQuorum && (Role == RaftRole.Leader || _leaderContactElapsed < _options.ElectionTicks);
 
+    /// <summary>Ticks since this server last heard from a leader; zero on the leader (Consul's LastContact).</summary>
+    public int TicksSinceLeaderContact => Role == RaftRole.Leader ? 0 : _leaderContactElapsed;
+
     private void ResetElectionTimer()
     {
         _electionElapsed = 0;

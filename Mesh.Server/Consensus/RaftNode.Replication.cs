@@ -96,6 +96,10 @@ public sealed partial class RaftNode
     /// <summary>In id order, so that runs are reproducible.</summary>
     private List<Progress> Followers => _followers;
 
+    /// <summary>On the leader: the last index known to match on each follower (for replication lag); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, ulong> FollowerMatches() =>
+        Role == RaftRole.Leader ? _followers.ToDictionary(p => p.Id, p => p.Match, StringComparer.Ordinal) : new Dictionary<string, ulong>();
+
     private void BroadcastAppend()
     {
         foreach (var progress in Followers)

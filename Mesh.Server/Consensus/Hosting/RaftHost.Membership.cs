@@ -6,6 +6,7 @@ namespace Mesh.Server.Consensus.Hosting;
 public sealed partial class RaftHost
 {
     private readonly ConcurrentDictionary<long, bool> _transfers = new();
+    private string? _lastLeader;
     private readonly ConcurrentDictionary<string, string> _knownAddresses = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -65,6 +66,15 @@ public sealed partial class RaftHost
 
     private void OnRoleChanged(RoleChanged changed)
     {
+        if (changed.LeaderId != _lastLeader)
+        {
+            _lastLeader = changed.LeaderId;
+            if (changed.LeaderId is not null)
+            {
+                _metrics.LeaderChanged();
+            }
+        }
+        TrackLeadership(changed.Role);
         if (changed.Role == RaftRole.Leader)
         {
             return;

@@ -6,7 +6,7 @@ namespace Mesh.Server.Consensus.Hosting;
 public sealed partial class RaftHost
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<ulong>> _requests = new();
-    private readonly ConcurrentDictionary<ulong, (ulong Term, TaskCompletionSource<ulong> Completion)> _accepted = new();
+    private readonly ConcurrentDictionary<ulong, (ulong Term, long Started, TaskCompletionSource<ulong> Completion)> _accepted = new();
     private long _nextRequestId;
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed partial class RaftHost
         {
             previous.Completion.TrySetException(Lost(accepted.Index));
         }
-        _accepted[accepted.Index] = (accepted.Term, completion);
+        _accepted[accepted.Index] = (accepted.Term, _time.GetTimestamp(), completion);
     }
 
     private void OnRejected(RequestRejected rejected)
@@ -72,6 +72,7 @@ public sealed partial class RaftHost
         }
         if (proposal.Term == entry.Term)
         {
+            _metrics.Committed(_time.GetElapsedTime(proposal.Started));
             proposal.Completion.TrySetResult(entry.Index);
         }
         else

@@ -18,7 +18,9 @@ public sealed partial class RaftHost
         {
             try
             {
+                var started = _time.GetTimestamp();
                 _storage.Snapshots.Save(metadata, snapshot.WriteTo);
+                _metrics.SnapshotWritten(_time.GetElapsedTime(started));
                 _events.Writer.TryWrite(new SnapshotTaken(metadata));
             }
             catch (Exception e)

@@ -24,7 +24,11 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
     private volatile Status _status;
     private volatile Exception? _fault;
 
-    private sealed record Status(RaftRole Role, ulong Term, string? LeaderId, ulong CommitIndex, ulong LastLogIndex, ClusterConfiguration Configuration);
+    private readonly RaftMetrics _metrics;
+    private IReadOnlyDictionary<string, ulong> _followerMatches = new Dictionary<string, ulong>();
+
+    private sealed record Status(
+        RaftRole Role, ulong Term, string? LeaderId, ulong CommitIndex, ulong LastLogIndex, ClusterConfiguration Configuration, int TicksSinceLeaderContact);
 
     private RaftHost(RaftHostOptions options, IRaftStateMachine machine, IRaftTransport transport, TimeProvider time)
     {
@@ -41,6 +45,7 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         }
         _node = new RaftNode(options.Id, options.Raft, state, new Random());
         _status = CurrentStatus();
+        _metrics = new RaftMetrics(options.MeterFactory, this);
         _workers =
         [
             Task.Run(RunEventLoopAsync),
@@ -52,7 +57,8 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
 
     public string Id => _node.Id;
 
-    public RaftRole Role => _status.Role;
+    /// <summary>The role; a server stopped by a failure leads no more.</summary>
+    public RaftRole Role => _fault is null ? _status.Role : RaftRole.Follower;
 
     public ulong Term => _status.Term;
 
@@ -64,6 +70,16 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
 
     /// <summary>The configuration in force (the latest in the log, committed or not).</summary>
     public ClusterConfiguration Configuration => _status.Configuration;
+
+    /// <summary>How long since this server heard from a leader; zero on the leader (X-Consul-LastContact).</summary>
+    public TimeSpan LastLeaderContact => _options.Raft.TickInterval * _status.TicksSinceLeaderContact;
+
+    /// <summary>On the leader: how many entries each follower is behind its log, as of the last tick.</summary>
+    public IReadOnlyDictionary<string, ulong> ReplicationLag()
+    {
+        var last = LastLogIndex;
+        return _followerMatches.ToDictionary(f => f.Key, f => last > f.Value ? last - f.Value : 0, StringComparer.Ordinal);
+    }
 
     /// <summary>How many fsyncs of the log this server issued; fewer than entries written means group commit at work.</summary>
     public long LogSyncs => _storage.Syncs;
@@ -90,12 +106,14 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         await Task.WhenAll(_workers).ConfigureAwait(false);
         await _snapshotWrite.ConfigureAwait(false);
         _storage.Dispose();
+        _metrics.Dispose();
+        EndLeadership();
         FailPending(new OperationCanceledException($"Server {Id} stopped."));
         _stop.Dispose();
     }
 
     private Status CurrentStatus() =>
-        new(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex, _node.Log.LastIndex, _node.Configuration);
+        new(_node.Role, _node.Term, _node.LeaderId, _node.CommitIndex, _node.Log.LastIndex, _node.Configuration, _node.TicksSinceLeaderContact);
 
     private async Task RunTicksAsync(TimeSpan interval, TimeProvider time)
     {
@@ -121,6 +139,11 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
             {
                 var actions = _node.Step(raftEvent);
                 _status = CurrentStatus();
+                if (raftEvent is Tick)
+                {
+                    // Copied once a tick rather than at every event: only the lag gauge reads it.
+                    _followerMatches = _node.FollowerMatches();
+                }
                 foreach (var action in actions)
                 {
                     Carry(action);
@@ -191,6 +214,7 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
                             CompleteProposal(entry);
                         }
                         Applied(apply.Entries[^1].Index);
+                        _metrics.Applied(apply.Entries.Count);
                         break;
                     case TakeSnapshot take:
                         TakeSnapshotInBackground(take.Snapshot, _machine.Capture());
@@ -218,6 +242,7 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
     private void Fault(Exception e)
     {
         _fault ??= e;
+        TrackLeadership(RaftRole.Follower);
         FailPending(new InvalidOperationException($"Server {Id} stopped after a failure: {e.Message}", e));
         _stop.Cancel();
     }

@@ -9,4 +9,7 @@ public sealed record RaftHostOptions(string Id, string DataDirectory)
     public RaftOptions Raft { get; init; } = new();
 
     public ClusterConfiguration? Bootstrap { get; init; }
+
+    /// <summary>Where the "mesh.raft" instruments are created; a private meter when null.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 }

@@ -73,10 +73,14 @@ public sealed class RaftHostOperationsTests : IAsyncLifetime
         var leader = await _cluster.LeaderAsync();
         await _cluster.ProposeAsync(10);
         var target = _cluster.Servers.First(s => s != leader);
+        var leadership = await leader.Host!.WaitForLeadershipAsync();
+        var targetLeads = target.Host!.WaitForLeadershipAsync();
+        Assert.False(targetLeads.IsCompleted);
 
-        await leader.Host!.TransferLeadershipAsync(target.Id);
+        await leader.Host.TransferLeadershipAsync(target.Id);
 
-        await _cluster.WaitAsync(() => target.Host!.Role == RaftRole.Leader, $"{target.Id} leads");
+        await targetLeads.WaitAsync(RaftCluster.Deadline);
+        await _cluster.WaitAsync(() => leadership.IsCancellationRequested, "the old leader's leadership token is cancelled");
         Assert.NotEqual(RaftRole.Leader, leader.Host.Role);
         await _cluster.ProposeAsync(5);
         await _cluster.WaitAsync(() => _cluster.Servers.All(s => s.Machine.Count >= 15), "every server applies the writes after the transfer");
