@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using Mesh.Server.Agent.Membership;
+using Mesh.Server.Cluster;
 using Mesh.Server.Config;
+using Mesh.Server.Consensus.Transport;
 using Mesh.Server.Http;
 using Mesh.Server.Rpc;
 using Mesh.Server.State;
-using Mesh.Server.State.Durability;
 using Mesh.Server.State.Queries;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,17 +41,16 @@ public static class AgentHost
                 kestrel.Listen(AgentRunner.ListenAddresses(config.BindAddr).First(), config.Ports.Server, listen => listen.Protocols = HttpProtocols.Http2);
             }
         });
-        builder.Services.AddGrpc();
+        // Raft batches and snapshot chunks run to a few MiB; gRPC's default 4 MB limit would refuse them forever.
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 64 << 20);
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(config);
         AddMembership(builder.Services, config);
         if (config.Server)
         {
             builder.Services.AddSingleton<StateStore>();
-            // Resolving the writer recovers the state from disk; the container disposes it (closing the log) at shutdown.
-            builder.Services.AddSingleton(sp => OpenWriter(config, sp));
-            builder.Services.AddSingleton<IStateReader, LocalStateReader>();
-            builder.Services.AddSingleton<IClusterStatus>(new SingleServerStatus($"{config.AdvertiseAddr}:{config.Ports.Server}"));
+            AddServerState(builder.Services, config);
         }
         else
         {
@@ -76,19 +76,39 @@ public static class AgentHost
         app.MapDefaultEndpoints();
         app.MapConsulApi();
         app.MapGrpcService<AgentRpcService>();
+        if (app.Services.GetService<ServerConsensus>() is not null)
+        {
+            app.MapGrpcService<RaftTransportService>();
+        }
         return app;
     }
 
-    // Dev mode keeps everything in memory, as Consul's -dev does; a server keeps every write on disk before it answers.
-    private static IStateWriter OpenWriter(AgentConfig config, IServiceProvider services)
+    /// <summary>
+    /// Dev mode is one in-memory server that leads itself, as Consul's -dev is; any other server replicates
+    /// through Raft under its data directory, forwarding what only the leader may answer.
+    /// </summary>
+    private static void AddServerState(IServiceCollection services, AgentConfig config)
     {
-        var store = services.GetRequiredService<StateStore>();
-        return config.Dev || config.DataDir is null
-            ? new LocalStateWriter(store)
-            : DurableStateWriter.Open(Path.Combine(config.DataDir, "state"), store, services.GetRequiredService<ILogger<DurableStateWriter>>());
+        if (config.Dev || config.DataDir is null)
+        {
+            var single = new SingleServerStatus($"{config.AdvertiseAddr}:{config.Ports.Server}");
+            services.AddSingleton<IStateWriter, LocalStateWriter>();
+            services.AddSingleton<IStateReader, LocalStateReader>();
+            services.AddSingleton<IClusterStatus>(single);
+            services.AddSingleton<ILeadership>(single);
+            return;
+        }
+        services.AddSingleton<ServerConnections>();
+        services.AddSingleton<RaftInbox>();
+        services.AddSingleton<ServerConsensus>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServerConsensus>());
+        services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<ServerConsensus>());
+        services.AddSingleton<ILeadership>(sp => sp.GetRequiredService<ServerConsensus>());
+        services.AddSingleton<IStateWriter, RaftStateWriter>();
+        services.AddSingleton<IStateReader, RaftStateReader>();
     }
 
-    // Gossip on serf_lan unless it is disabled (-1); the leader (for now: any server) reconciles it into the catalog.
+    // Gossip on serf_lan unless it is disabled (-1); the leader reconciles it into the catalog and the Raft configuration.
     private static void AddMembership(IServiceCollection services, AgentConfig config)
     {
         if (config.Ports.SerfLan < 0)
@@ -102,13 +122,22 @@ public static class AgentHost
         services.AddHostedService(sp => sp.GetRequiredService<GossipMembership>());
         if (config.Server)
         {
-            services.AddHostedService<MembershipReconciler>();
+            services.AddHostedService(sp => new LeaderDuties(
+                sp.GetRequiredService<GossipMembership>(),
+                sp.GetRequiredService<ILeadership>(),
+                sp.GetService<ServerConsensus>(),
+                config,
+                sp.GetRequiredService<IStateWriter>(),
+                sp.GetRequiredService<IStateReader>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<LeaderDuties>>()));
         }
     }
 
     /// <summary>
-    /// Registers the services and checks of the config files and, where the catalog is reachable, syncs it before
-    /// the API opens (a server's own catalog always is; a client's servers may come later, through anti-entropy).
+    /// Registers the services and checks of the config files. Dev mode's in-memory catalog is synced before the API
+    /// opens; elsewhere the catalog needs a leader (and a client its servers), so anti-entropy syncs it once the
+    /// agent runs.
     /// </summary>
     public static async Task RegisterLocalDefinitionsAsync(WebApplication app, AgentConfig config, CancellationToken cancellationToken)
     {
@@ -121,7 +150,7 @@ public static class AgentHost
         {
             await agent.RegisterCheckAsync(check, fromConfigFile: true, cancellationToken).ConfigureAwait(false);
         }
-        if (config.Server)
+        if (app.Services.GetService<ServerConsensus>() is null && config.Server)
         {
             await agent.SyncAllAsync(cancellationToken).ConfigureAwait(false);
         }

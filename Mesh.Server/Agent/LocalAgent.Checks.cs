@@ -27,7 +27,10 @@ public sealed partial class LocalAgent
                     ?? throw AgentException.BadRequest($"ServiceID \"{resolved.ServiceID}\" does not exist");
                 record = record with { ServiceName = service.Service, ServiceTags = service.Tags };
             }
-            await WriteAsync(new CatalogRegister(NodeRecord(), Checks: [record], SkipNodeUpdate: true), cancellationToken).ConfigureAwait(false);
+            if (!DeferToSync(fromConfigFile))
+            {
+                await WriteAsync(new CatalogRegister(NodeRecord(), Checks: [record], SkipNodeUpdate: true), cancellationToken).ConfigureAwait(false);
+            }
             StartCheck(record, resolved);
         }
         finally

@@ -8,7 +8,10 @@ public sealed partial class LocalAgent
     public Task RegisterServiceAsync(ServiceDefinition service, CancellationToken cancellationToken = default) =>
         RegisterServiceAsync(service, fromConfigFile: false, cancellationToken);
 
-    /// <param name="fromConfigFile">Config-file checks may run scripts under enable_local_script_checks.</param>
+    /// <param name="fromConfigFile">
+    /// Config-file checks may run scripts under enable_local_script_checks; config-file services reach the catalog
+    /// through the first anti-entropy sync, since the agent loads them before it (or its datacenter) is running.
+    /// </param>
     public async Task RegisterServiceAsync(ServiceDefinition service, bool fromConfigFile, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(service.Name))
@@ -37,8 +40,11 @@ public sealed partial class LocalAgent
 
             foreach (var (instance, checks) in registrations)
             {
-                await RemoveServiceChecksNotInAsync(instance.ID, [.. checks.Select(c => c.Check.CheckID)], cancellationToken).ConfigureAwait(false);
-                await WriteAsync(new CatalogRegister(NodeRecord(), instance, [.. checks.Select(c => c.Check)], SkipNodeUpdate: true), cancellationToken).ConfigureAwait(false);
+                if (!DeferToSync(fromConfigFile))
+                {
+                    await RemoveServiceChecksNotInAsync(instance.ID, [.. checks.Select(c => c.Check.CheckID)], cancellationToken).ConfigureAwait(false);
+                    await WriteAsync(new CatalogRegister(NodeRecord(), instance, [.. checks.Select(c => c.Check)], SkipNodeUpdate: true), cancellationToken).ConfigureAwait(false);
+                }
                 lock (_gate)
                 {
                     _services[instance.ID] = instance;

@@ -80,7 +80,7 @@ public sealed partial class LocalAgent
                 CheckID = SerfCheckId,
                 Name = "Serf Health Status",
                 Status = HealthStatus.Passing,
-                Output = MembershipReconciler.AliveOutput,
+                Output = Cluster.LeaderDuties.AliveOutput,
                 Type = "serf",
             },
         ]
@@ -117,6 +117,16 @@ public sealed partial class LocalAgent
             _outOfSync = true;
             _logger.LogWarning("Catalog not updated, will sync later: {Error}", ex.Message);
         }
+    }
+
+    /// <summary>A registration from a config file is written by the first full sync, not at once.</summary>
+    private bool DeferToSync(bool fromConfigFile)
+    {
+        if (fromConfigFile)
+        {
+            _outOfSync = true;
+        }
+        return fromConfigFile;
     }
 
     private async Task ApplyOrThrowAsync(StateCommand command, CancellationToken cancellationToken)

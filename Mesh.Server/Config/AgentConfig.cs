@@ -73,8 +73,28 @@ public sealed record AgentConfig
 
     public GossipLanConfig GossipLan { get; init; } = AgentDefaults.GossipLan;
 
+    public AutopilotConfig Autopilot { get; init; } = new();
+
     /// <summary>connect { enabled = true }; on in dev mode.</summary>
     public bool ConnectEnabled { get; init; }
+
+    /// <summary>Applied Raft entries since the last snapshot that trigger a new one (raft_snapshot_threshold).</summary>
+    public int RaftSnapshotThreshold { get; init; } = AgentDefaults.RaftSnapshotThreshold;
+
+    /// <summary>Entries kept in the log behind a snapshot, so a lagging server catches up without one (raft_trailing_logs).</summary>
+    public int RaftTrailingLogs { get; init; } = AgentDefaults.RaftTrailingLogs;
+
+    /// <summary>How often to check whether <see cref="RaftSnapshotThreshold"/> has been passed (raft_snapshot_interval).</summary>
+    public TimeSpan RaftSnapshotInterval { get; init; } = AgentDefaults.RaftSnapshotInterval;
+
+    /// <summary>How long an RPC is retried while there is no leader (performance.rpc_hold_timeout).</summary>
+    public TimeSpan RpcHoldTimeout { get; init; } = AgentDefaults.RpcHoldTimeout;
+
+    /// <summary>Leave the cluster gracefully on SIGTERM: by default clients do, servers do not.</summary>
+    public bool LeaveOnTerminate { get; init; }
+
+    /// <summary>Skip the graceful leave on SIGINT (Ctrl-C): by default servers skip it, clients leave.</summary>
+    public bool SkipLeaveOnInterrupt { get; init; }
 
     /// <summary>Things the operator should know that did not stop loading (e.g. a skipped file).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -113,4 +133,23 @@ public sealed record GossipLanConfig
     public int RetransmitMult { get; init; } = 4;
     public int SuspicionMult { get; init; } = 4;
     public TimeSpan PushPullInterval { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>autopilot { ... }: the leader's automatic server management.</summary>
+public sealed record AutopilotConfig
+{
+    /// <summary>Remove failed servers from the Raft configuration while a quorum stays.</summary>
+    public bool CleanupDeadServers { get; init; } = true;
+
+    /// <summary>A server that has not heard from the leader for longer than this is unhealthy.</summary>
+    public TimeSpan LastContactThreshold { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A server more than this many log entries behind the leader is unhealthy.</summary>
+    public int MaxTrailingLogs { get; init; } = 250;
+
+    /// <summary>Dead-server cleanup stops at this many servers (0: no minimum).</summary>
+    public int MinQuorum { get; init; }
+
+    /// <summary>How long a new server must stay healthy before it is promoted to voter.</summary>
+    public TimeSpan ServerStabilizationTime { get; init; } = TimeSpan.FromSeconds(10);
 }

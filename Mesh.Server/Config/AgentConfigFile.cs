@@ -14,21 +14,22 @@ internal sealed class AgentConfigFile
     public static readonly IReadOnlyDictionary<Type, IReadOnlySet<string>> IgnoredKeys = new Dictionary<Type, IReadOnlySet<string>>
     {
         [typeof(AgentConfigFile)] = Keys(
-            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "acl", "autopilot", "dns_config", "limits",
+            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "acl", "dns_config", "limits",
             "tls", "http_config", "gossip_wan", "auto_encrypt", "config_entries", "rpc", "cache", "watches",
             "domain", "alt_domain", "recursors", "log_file", "log_rotate_duration", "log_rotate_bytes",
             "log_rotate_max_files", "enable_syslog", "syslog_facility", "pid_file", "disable_update_check",
             "disable_host_node_id", "disable_remote_exec", "disable_anonymous_signature", "disable_keyring_file",
-            "enable_debug", "leave_on_terminate", "skip_leave_on_interrupt", "rejoin_after_leave", "retry_interval",
+            "enable_debug", "rejoin_after_leave", "retry_interval",
             "retry_max", "start_join_wan", "retry_join_wan", "advertise_addr_wan", "translate_wan_addrs",
-            "serf_lan", "serf_wan", "primary_datacenter", "raft_protocol", "raft_snapshot_threshold",
-            "raft_snapshot_interval", "raft_trailing_logs", "tagged_addresses", "check_update_interval",
+            "serf_lan", "serf_wan", "primary_datacenter", "raft_protocol", "tagged_addresses", "check_update_interval",
             "discard_check_output", "enable_central_service_config", "encrypt_verify_incoming",
             "encrypt_verify_outgoing", "verify_incoming", "verify_outgoing", "verify_server_hostname", "ca_file",
             "ca_path", "cert_file", "key_file"),
         [typeof(PortsSection)] = Keys("https", "serf_wan", "grpc_tls", "proxy_min_port", "proxy_max_port", "expose_min_port", "expose_max_port"),
         [typeof(AddressesSection)] = Keys("https", "grpc_tls"),
-        [typeof(PerformanceSection)] = Keys("leave_drain_time", "rpc_hold_timeout"),
+        [typeof(PerformanceSection)] = Keys("leave_drain_time"),
+        // Enterprise-only (redundancy zones, upgrade migration).
+        [typeof(AutopilotSection)] = Keys("disable_upgrade_migration", "redundancy_zone_tag", "upgrade_version_tag"),
         [typeof(ConnectSection)] = Keys("ca_provider", "ca_config", "enable_mesh_gateway_wan_federation"),
     };
 
@@ -63,6 +64,13 @@ internal sealed class AgentConfigFile
     public GossipLanSection? GossipLan { get; set; }
     public ConnectSection? Connect { get; set; }
 
+    public Located<int>? RaftSnapshotThreshold { get; set; }
+    public Located<TimeSpan>? RaftSnapshotInterval { get; set; }
+    public Located<int>? RaftTrailingLogs { get; set; }
+    public AutopilotSection? Autopilot { get; set; }
+    public Located<bool>? LeaveOnTerminate { get; set; }
+    public Located<bool>? SkipLeaveOnInterrupt { get; set; }
+
     private static HashSet<string> Keys(params string[] keys) => [.. keys.Select(ConfigKeys.Normalize)];
 }
 
@@ -87,6 +95,16 @@ internal sealed class PortsSection
 internal sealed class PerformanceSection
 {
     public Located<int>? RaftMultiplier { get; set; }
+    public Located<TimeSpan>? RpcHoldTimeout { get; set; }
+}
+
+internal sealed class AutopilotSection
+{
+    public Located<bool>? CleanupDeadServers { get; set; }
+    public Located<TimeSpan>? LastContactThreshold { get; set; }
+    public Located<int>? MaxTrailingLogs { get; set; }
+    public Located<int>? MinQuorum { get; set; }
+    public Located<TimeSpan>? ServerStabilizationTime { get; set; }
 }
 
 internal sealed class GossipLanSection

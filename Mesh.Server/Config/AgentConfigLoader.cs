@@ -5,7 +5,7 @@ namespace Mesh.Server.Config;
 /// <summary>
 /// Loads the agent's configuration as Consul does: every -config-dir's .hcl/.json files in lexical
 /// order, then each -config-file, merged in turn (later scalars win, lists append, maps merge), then
-/// the flags on top, then defaults and validation.
+/// the flags on top, then each -hcl fragment merged like a file, then defaults and validation.
 /// </summary>
 public static class AgentConfigLoader
 {
@@ -22,8 +22,16 @@ public static class AgentConfigLoader
         }
 
         AgentFlagsOverlay.Apply(flags, file);
+        for (var i = 0; i < flags.Hcl.Count; i++)
+        {
+            ConfigBinder.BindInto(file, HclParser.Parse(flags.Hcl[i], HclSourceName(i, flags.Hcl.Count)), BindOptions.ConfigFile);
+        }
+
         return AgentConfigResolver.Resolve(file, flags.Dev, hostName, NodeIdStore.LoadOrCreate, warnings);
     }
+
+    /// <summary>What errors in an -hcl fragment name it: "-hcl", or "-hcl#2" for the second of several.</summary>
+    private static string HclSourceName(int index, int count) => count == 1 ? "-hcl" : $"-hcl#{index + 1}";
 
     private static List<string> Sources(AgentFlags flags, List<string> warnings)
     {

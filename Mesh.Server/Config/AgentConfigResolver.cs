@@ -53,6 +53,15 @@ internal static partial class AgentConfigResolver
             RaftMultiplier = ResolveRaftMultiplier(file.Performance?.RaftMultiplier, dev),
             GossipLan = ResolveGossip(file.GossipLan, dev ? AgentDefaults.DevGossipLan : AgentDefaults.GossipLan),
             ConnectEnabled = file.Connect?.Enabled?.Value ?? dev,
+            RaftSnapshotThreshold = InRange(file.RaftSnapshotThreshold, AgentDefaults.RaftSnapshotThreshold, "raft_snapshot_threshold", zeroAllowed: false),
+            RaftTrailingLogs = InRange(file.RaftTrailingLogs, AgentDefaults.RaftTrailingLogs, "raft_trailing_logs", zeroAllowed: true),
+            RaftSnapshotInterval = InRange(file.RaftSnapshotInterval, AgentDefaults.RaftSnapshotInterval, "raft_snapshot_interval", zeroAllowed: false),
+            RpcHoldTimeout = InRange(file.Performance?.RpcHoldTimeout, AgentDefaults.RpcHoldTimeout, "performance.rpc_hold_timeout", zeroAllowed: false),
+            Autopilot = ResolveAutopilot(file.Autopilot),
+
+            // Consul's defaults: a client leaves on any signal; a server stays in the peer set, as leaving shrinks the quorum.
+            LeaveOnTerminate = file.LeaveOnTerminate?.Value ?? !server,
+            SkipLeaveOnInterrupt = file.SkipLeaveOnInterrupt?.Value ?? server,
             Warnings = warnings,
 
             // Last, so an invalid config never writes a node-id file (initializers run in order).

@@ -24,6 +24,16 @@ public static class AgentDefaults
     public const int DevRaftMultiplier = 1;
     public const int MaxRaftMultiplier = 10;
 
+    /// <summary>Consul's Raft log compaction: snapshot after this many entries, keeping this many behind it.</summary>
+    public const int RaftSnapshotThreshold = 16384;
+    public const int RaftTrailingLogs = 10240;
+
+    /// <summary>How often Consul checks whether <see cref="RaftSnapshotThreshold"/> has been passed.</summary>
+    public static TimeSpan RaftSnapshotInterval { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a client keeps retrying an RPC while the servers have no leader (performance.rpc_hold_timeout).</summary>
+    public static TimeSpan RpcHoldTimeout { get; } = TimeSpan.FromSeconds(7);
+
     /// <summary>memberlist's LAN defaults, which Consul uses for gossip_lan.</summary>
     public static GossipLanConfig GossipLan { get; } = new();
 

@@ -8,6 +8,9 @@ public sealed record AgentFlags
 {
     public bool Dev { get; init; }
     public bool? Server { get; init; }
+
+    /// <summary><c>-bootstrap</c>: the same as <c>bootstrap = true</c>.</summary>
+    public bool? Bootstrap { get; init; }
     public int? BootstrapExpect { get; init; }
     public IReadOnlyList<string> Join { get; init; } = [];
     public IReadOnlyList<string> RetryJoin { get; init; } = [];
@@ -27,4 +30,10 @@ public sealed record AgentFlags
     public bool? EnableLocalScriptChecks { get; init; }
     public string? LogLevel { get; init; }
     public string? Encrypt { get; init; }
+
+    /// <summary>
+    /// <c>-hcl</c> config fragments, in order. Unlike the other flags they are sources of their own, applied
+    /// after the files and the other flags as Consul does: scalars override both, lists append.
+    /// </summary>
+    public IReadOnlyList<string> Hcl { get; init; } = [];
 }

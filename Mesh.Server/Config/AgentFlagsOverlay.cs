@@ -9,6 +9,7 @@ internal static class AgentFlagsOverlay
     public static void Apply(AgentFlags flags, AgentConfigFile file)
     {
         file.Server = Set(flags.Server, "server") ?? file.Server;
+        file.Bootstrap = Set(flags.Bootstrap, "bootstrap") ?? file.Bootstrap;
         file.BootstrapExpect = Set(flags.BootstrapExpect, "bootstrap-expect") ?? file.BootstrapExpect;
         file.StartJoin = [.. flags.Join, .. file.StartJoin ?? []];
         file.RetryJoin = [.. flags.RetryJoin, .. file.RetryJoin ?? []];

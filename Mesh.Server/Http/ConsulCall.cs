@@ -31,10 +31,6 @@ internal sealed class ConsulCall
         Consistency = ParseConsistency();
         MinIndex = ParseIndex();
         Wait = ParseWait();
-        if (scope == RouteScope.Replicated && Consistency != Consistency.Stale && !services.Cluster.KnownLeader)
-        {
-            throw new ConsulHttpException(StatusCodes.Status500InternalServerError, "No cluster leader");
-        }
     }
 
     public HttpContext Http { get; }
@@ -106,7 +102,7 @@ internal sealed class ConsulCall
     {
         var options = new QueryOptions(MinIndex, BlockingWait(), Consistency);
         var result = await Services.Reader.QueryAsync(query, options, Aborted).ConfigureAwait(false);
-        SetQueryMeta(result.Index);
+        SetQueryMeta(result.Index, result.KnownLeader, result.LastContact);
         return result.Value;
     }
 
@@ -125,13 +121,12 @@ internal sealed class ConsulCall
         await JsonSerializer.DeserializeAsync(Http.Request.Body, ConsulJson.ReadInfo<T>(), Aborted).ConfigureAwait(false)
             ?? throw ConsulHttpException.BadRequest("Request decode failed: the body is null");
 
-    private void SetQueryMeta(ulong index)
+    private void SetQueryMeta(ulong index, bool knownLeader, TimeSpan lastContact)
     {
-        var cluster = Services.Cluster;
         var headers = Http.Response.Headers;
         headers["X-Consul-Index"] = Math.Max(1, index).ToString(CultureInfo.InvariantCulture);
-        headers["X-Consul-KnownLeader"] = cluster.KnownLeader ? "true" : "false";
-        headers["X-Consul-LastContact"] = ((long)Math.Max(0, cluster.LastContact.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        headers["X-Consul-KnownLeader"] = knownLeader ? "true" : "false";
+        headers["X-Consul-LastContact"] = ((long)Math.Clamp(lastContact.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
         headers["X-Consul-Effective-Consistency"] = Consistency switch
         {
             Consistency.Consistent => "consistent",

@@ -25,9 +25,12 @@ internal static class ConsulErrors
             ConfigException e => (StatusCodes.Status400BadRequest, "Request decode failed: " + e.Message),
             JsonException e => (StatusCodes.Status400BadRequest, "Request decode failed: " + e.Message),
             BadHttpRequestException e => (e.StatusCode, e.Message),
+            Rpc.NoServerException => (StatusCodes.Status500InternalServerError, error.Message),
+            Grpc.Core.RpcException e => (StatusCodes.Status500InternalServerError, "rpc error: " + e.Status.Detail),
             _ => (StatusCodes.Status500InternalServerError, error.Message),
         };
-        if (error is not (ConsulHttpException or AgentException) && status >= StatusCodes.Status500InternalServerError)
+        if (error is not (ConsulHttpException or AgentException or Rpc.NoServerException or Grpc.Core.RpcException)
+            && status >= StatusCodes.Status500InternalServerError)
         {
             // Unexpected: the log keeps the stack trace, the client gets the one-line message.
             logger.LogError(error, "{Method} {Path} failed", context.Request.Method, context.Request.Path);

@@ -18,6 +18,9 @@ internal static class AgentRpcMethods
     public static readonly Method<QueryRequest, QueryResponse> Query = new(
         MethodType.Unary, ServiceName, "Query", Json<QueryRequest>(), Json<QueryResponse>());
 
+    public static readonly Method<RaftStatusRequest, RaftStatusResponse> RaftStatus = new(
+        MethodType.Unary, ServiceName, "RaftStatus", Json<RaftStatusRequest>(), Json<RaftStatusResponse>());
+
     private static Marshaller<T> Json<T>() => new(
         value => JsonSerializer.SerializeToUtf8Bytes(value, StateJson.Options),
         bytes => JsonSerializer.Deserialize<T>(bytes, StateJson.Options)

@@ -25,7 +25,11 @@ public sealed class RemoteState(ServerConnections connections, Func<string?> pic
         var request = new QueryRequest(query, options.MinIndex, (long)options.Wait.TotalMilliseconds, options.Consistency);
         var callOptions = new CallOptions(deadline: DateTime.UtcNow + options.Wait + CallMargin, cancellationToken: cancellationToken);
         var response = await Translate(Invoker().AsyncUnaryCall(AgentRpcMethods.Query, null, callOptions, request).ResponseAsync).ConfigureAwait(false);
-        return new QueryResult<T>(response.Value.Deserialize<T>(StateJson.Options)!, response.Index);
+        return new QueryResult<T>(response.Value.Deserialize<T>(StateJson.Options)!, response.Index)
+        {
+            KnownLeader = response.KnownLeader,
+            LastContact = TimeSpan.FromMilliseconds(response.LastContactMilliseconds),
+        };
     }
 
     private CallInvoker Invoker() =>

@@ -8,3 +8,9 @@ internal sealed record QueryRequest(StateQuery Query, ulong MinIndex, long WaitM
 
 /// <summary>A server's answer: the result as JSON of the query's result type, its index, and how fresh it is.</summary>
 internal sealed record QueryResponse(JsonElement Value, ulong Index, bool KnownLeader, long LastContactMilliseconds);
+
+/// <summary>Asks a server about its Raft state (before bootstrapping: does a datacenter already exist?).</summary>
+internal sealed record RaftStatusRequest;
+
+/// <summary>Whether the server belongs to a Raft configuration, and the leader it knows (its RPC address).</summary>
+internal sealed record RaftStatusResponse(bool HasConfiguration, string? Leader);

@@ -57,4 +57,13 @@ public sealed partial class StateStore
 }
 
 /// <summary>A query's value and the index it reflects (X-Consul-Index, never below 1).</summary>
-public sealed record QueryResult<T>(T Value, ulong Index);
+/// <summary>
+/// A read's answer and how fresh it is: <see cref="KnownLeader"/> and <see cref="LastContact"/> (time since the
+/// answering server heard from the leader) become X-Consul-KnownLeader and X-Consul-LastContact.
+/// </summary>
+public sealed record QueryResult<T>(T Value, ulong Index)
+{
+    public bool KnownLeader { get; init; } = true;
+
+    public TimeSpan LastContact { get; init; }
+}

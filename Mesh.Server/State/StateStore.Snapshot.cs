@@ -4,26 +4,23 @@ namespace Mesh.Server.State;
 
 public sealed partial class StateStore
 {
-    /// <summary>Writes the whole store (the state Raft snapshots and restores) to <paramref name="destination"/>.</summary>
-    public Task WriteSnapshotAsync(Stream destination, CancellationToken cancellationToken = default) =>
-        JsonSerializer.SerializeAsync(destination, Capture(), StateJson.Options, cancellationToken);
-
-    /// <summary>Writes the whole store to <paramref name="destination"/>.</summary>
-    public void WriteSnapshot(Stream destination) => JsonSerializer.Serialize(destination, Capture(), StateJson.Options);
-
-    private Snapshot Capture()
+    /// <summary>
+    /// The whole store (what Raft snapshots and restores) at this point in time: cheap to take, since records are
+    /// immutable and shared, and written out later by <see cref="StateSnapshot.WriteTo"/>.
+    /// </summary>
+    public StateSnapshot Capture()
     {
         lock (_gate)
         {
             // Records are immutable, so copying references is a consistent point-in-time view.
-            return new Snapshot(
+            return new StateSnapshot(new Snapshot(
                 _lastIndex,
                 new Dictionary<string, ulong>(_indexes),
                 [.. _kv.WithPrefix("").Select(e => e.Value)],
                 _tombstones.WithPrefix("").ToDictionary(t => t.Key, t => t.Value),
                 [.. _nodes.Values],
                 [.. _services.Values.SelectMany(onNode => onNode.Values)],
-                [.. _checks.Values.SelectMany(onNode => onNode.Values)]);
+                [.. _checks.Values.SelectMany(onNode => onNode.Values)]));
         }
     }
 
@@ -66,7 +63,17 @@ public sealed partial class StateStore
         _watches.NotifyAll();
     }
 
-    private sealed record Snapshot(
+    /// <summary>The store as it was when captured.</summary>
+    public sealed class StateSnapshot
+    {
+        private readonly Snapshot _state;
+
+        internal StateSnapshot(Snapshot state) => _state = state;
+
+        public void WriteTo(Stream destination) => JsonSerializer.Serialize(destination, _state, StateJson.Options);
+    }
+
+    internal sealed record Snapshot(
         ulong Index,
         Dictionary<string, ulong> Indexes,
         List<KvEntry> Kv,

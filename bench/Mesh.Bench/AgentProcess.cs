@@ -79,7 +79,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host running the harness (under `dotnet run` the harness is its apphost), else the one on PATH.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")

@@ -1,6 +1,6 @@
 namespace Mesh.Bench;
 
-/// <summary>One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs.</summary>
+/// <summary>One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows and theirs.</summary>
 internal static class BenchRun
 {
     /// <summary>Open files the harness (and each server, which inherits the limit) is given.</summary>
@@ -34,6 +34,12 @@ internal static class BenchRun
             Console.WriteLine($"Gossip rows: simulated pools, then {GossipSuite.RealMembers} real agents; {options.GossipRounds} rounds each");
             await GossipSuite.RunAsync(options, gossip, time, cancellationToken).ConfigureAwait(false);
         }
+        var raft = new Report();
+        if (options.RunRaft)
+        {
+            Console.WriteLine($"Raft rows: 3 local processes with fsync, {options.Duration.TotalSeconds:0.#} s each at 1 and 64 proposers");
+            await RaftSuite.RunAsync(options, raft, time, cancellationToken).ConfigureAwait(false);
+        }
 
         var command = "dotnet run --project bench/Mesh.Bench -c Release" + (args.Count == 0 ? "" : " -- " + string.Join(' ', args));
         if (options.RunKv || options.RunWatch)
@@ -45,6 +51,11 @@ internal static class BenchRun
         {
             Console.WriteLine();
             Console.WriteLine(gossip.ToMarkdown(command, GossipSuite.Notes(options)));
+        }
+        if (options.RunRaft)
+        {
+            Console.WriteLine();
+            Console.WriteLine(raft.ToMarkdown(command, RaftSuite.Notes(options)));
         }
     }
 

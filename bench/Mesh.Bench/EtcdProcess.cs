@@ -33,8 +33,7 @@ internal sealed class EtcdProcess : IAsyncDisposable
 
     public static async Task<EtcdProcess> StartAsync(bool fsync, TimeProvider time, CancellationToken cancellationToken)
     {
-        var etcd = FindOnPath("etcd")
-            ?? throw new BenchException("etcd cannot start: no etcd on PATH (apt-get install -y etcd-server), or pass --skip-peer");
+        var etcd = Executable();
         var client = $"http://127.0.0.1:{FreePort.Next()}";
         var peer = $"http://127.0.0.1:{FreePort.Next()}";
         var server = ServerProcess.Start(fsync ? "etcd" : "etcd --unsafe-no-fsync", etcd, scratch =>
@@ -73,6 +72,10 @@ internal sealed class EtcdProcess : IAsyncDisposable
     public void EnsureRunning() => _server.EnsureRunning();
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    /// <summary>The etcd binary on PATH; fails in one line if there is none.</summary>
+    internal static string Executable() =>
+        FindOnPath("etcd") ?? throw new BenchException("etcd cannot start: no etcd on PATH (apt-get install -y etcd-server), or pass --skip-peer");
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")

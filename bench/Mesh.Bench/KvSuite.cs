@@ -47,7 +47,7 @@ internal static class KvSuite
     private static string Row(KvOperation operation, int clients) =>
         $"KV {operation.ToString().ToUpperInvariant()}, {clients} client{(clients == 1 ? "" : "s")}";
 
-    private static Cell Cell(KvResult result)
+    internal static Cell Cell(KvResult result)
     {
         var errors = result.Errors == 0 ? "" : $", {result.Errors} errors e.g. {result.FirstError}";
         return new Cell(

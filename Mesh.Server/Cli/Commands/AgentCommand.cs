@@ -17,6 +17,7 @@ internal static class AgentCommand
     {
         var dev = GoFlag.Bool("dev", "Starts the agent in development mode.");
         var server = GoFlag.OptionalBool("server", "Switches agent to server mode.");
+        var bootstrap = GoFlag.OptionalBool("bootstrap", "Sets server to bootstrap mode.");
         var bootstrapExpect = GoFlag.Int("bootstrap-expect", "Sets server to expect bootstrap mode.");
         var join = GoFlag.List("join", "Address of an agent to join at start time. Can be specified multiple times.", "string");
         var retryJoin = GoFlag.List("retry-join", "Address of an agent to join at start time with retries enabled. Can be specified multiple times.", "string");
@@ -39,11 +40,12 @@ internal static class AgentCommand
         var enableLocalScriptChecks = GoFlag.OptionalBool("enable-local-script-checks", "Enables health check scripts from configuration file.");
         var logLevel = GoFlag.String("log-level", "Log level of the agent.");
         var encrypt = GoFlag.String("encrypt", "Provides the gossip encryption key.", "key");
+        var hcl = GoFlag.List("hcl", "hcl config fragment. Can be specified multiple times.", "string");
 
         var command = new CliCommand("agent", "Runs a mesh agent", Help)
         {
-            dev, server, bootstrapExpect, join, retryJoin, node, datacenter, dataDir, configDir, configFile, bind, client,
-            httpPort, dnsPort, serverPort, serfLanPort, grpcPort, enableScriptChecks, enableLocalScriptChecks, logLevel, encrypt,
+            dev, server, bootstrap, bootstrapExpect, join, retryJoin, node, datacenter, dataDir, configDir, configFile, bind, client,
+            httpPort, dnsPort, serverPort, serfLanPort, grpcPort, enableScriptChecks, enableLocalScriptChecks, logLevel, encrypt, hcl,
         };
         command.SetAction(context, Positionals.AtMost(0), (result, _, cancellationToken) =>
         {
@@ -51,6 +53,7 @@ internal static class AgentCommand
             {
                 Dev = result.GetValue(dev),
                 Server = result.GetValue(server),
+                Bootstrap = result.GetValue(bootstrap),
                 BootstrapExpect = result.GetValue(bootstrapExpect),
                 Join = result.GetValue(join) ?? [],
                 RetryJoin = result.GetValue(retryJoin) ?? [],
@@ -70,6 +73,7 @@ internal static class AgentCommand
                 EnableLocalScriptChecks = result.GetValue(enableLocalScriptChecks),
                 LogLevel = result.GetValue(logLevel),
                 Encrypt = result.GetValue(encrypt),
+                Hcl = result.GetValue(hcl) ?? [],
             };
             return context.RunAgent(flags, cancellationToken);
         });

@@ -6,8 +6,8 @@ namespace Mesh.Server.Consensus.Hosting;
 /// </summary>
 public interface IRaftStateMachine
 {
-    /// <summary>Applies a committed client command.</summary>
-    void Apply(ulong index, byte[] command);
+    /// <summary>Applies a committed client command; the answer goes to the proposer on this server, if any.</summary>
+    object? Apply(ulong index, byte[] command);
 
     /// <summary>
     /// Captures the state as it is now, after the entry a snapshot covers. Keep this cheap (a point-in-time view):
@@ -24,3 +24,6 @@ public interface IRaftSnapshot
 {
     void WriteTo(Stream destination);
 }
+
+/// <summary>A replicated command's log index and the state machine's answer to it.</summary>
+public readonly record struct RaftResult(ulong Index, object? Response);

@@ -27,10 +27,10 @@ public sealed partial class RaftHost
     /// Adds (as a non-voter that the leader promotes once caught up) or removes one server. Completes with the
     /// configuration entry's index once applied here; the promotion of an added voter follows on its own.
     /// </summary>
-    public Task<ulong> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default)
+    public async Task<ulong> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return Submit(id => new ChangeMembership(id, change), cancellationToken);
+        return (await Submit(id => new ChangeMembership(id, change), cancellationToken).ConfigureAwait(false)).Index;
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed partial class RaftHost
         {
             if (_requests.TryRemove(id, out var completion))
             {
-                completion.TrySetResult(changed.Term);
+                completion.TrySetResult(new RaftResult(changed.Term, null));
             }
         }
     }

@@ -5,30 +5,31 @@ namespace Mesh.Server.Consensus.Hosting;
 /// <summary>Client proposals: answered once their entry is applied, refused with the leader's name otherwise.</summary>
 public sealed partial class RaftHost
 {
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<ulong>> _requests = new();
-    private readonly ConcurrentDictionary<ulong, (ulong Term, long Started, TaskCompletionSource<ulong> Completion)> _accepted = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<RaftResult>> _requests = new();
+    private readonly ConcurrentDictionary<ulong, (ulong Term, long Started, TaskCompletionSource<RaftResult> Completion)> _accepted = new();
     private long _nextRequestId;
 
     /// <summary>
-    /// Replicates <paramref name="command"/>; completes with its log index once this server applied it.
+    /// Replicates <paramref name="command"/>; completes with its log index and what the state machine answered
+    /// once this server applied it.
     /// Throws <see cref="NotLeaderException"/> on a follower, <see cref="RaftRequestRejectedException"/> when the
     /// leader refuses it or the entry is lost to a new leader.
     /// </summary>
-    public Task<ulong> ProposeAsync(byte[] command, CancellationToken cancellationToken = default)
+    public Task<RaftResult> ProposeAsync(byte[] command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         return Submit(id => new Propose(id, command), cancellationToken);
     }
 
     /// <summary>Hands a request to the core; the task completes when the core's answer (and any apply) does.</summary>
-    private Task<ulong> Submit(Func<long, RaftEvent> request, CancellationToken cancellationToken)
+    private Task<RaftResult> Submit(Func<long, RaftEvent> request, CancellationToken cancellationToken)
     {
         if (_fault is { } fault)
         {
             throw new InvalidOperationException($"Server {Id} stopped after a failure: {fault.Message}", fault);
         }
         var id = Interlocked.Increment(ref _nextRequestId);
-        var completion = new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<RaftResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests[id] = completion;
         if (!_events.Writer.TryWrite(request(id)))
         {
@@ -64,7 +65,7 @@ public sealed partial class RaftHost
     }
 
     /// <summary>Runs on the apply worker; the proposal was registered by an earlier step than the one that committed it.</summary>
-    private void CompleteProposal(LogEntry entry)
+    private void CompleteProposal(LogEntry entry, object? response)
     {
         if (!_accepted.TryRemove(entry.Index, out var proposal))
         {
@@ -73,7 +74,7 @@ public sealed partial class RaftHost
         if (proposal.Term == entry.Term)
         {
             _metrics.Committed(_time.GetElapsedTime(proposal.Started));
-            proposal.Completion.TrySetResult(entry.Index);
+            proposal.Completion.TrySetResult(new RaftResult(entry.Index, response));
         }
         else
         {

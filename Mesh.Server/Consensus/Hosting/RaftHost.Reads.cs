@@ -4,7 +4,7 @@ namespace Mesh.Server.Consensus.Hosting;
 public sealed partial class RaftHost
 {
     private readonly Lock _appliedLock = new();
-    private readonly List<(ulong Index, TaskCompletionSource<ulong> Completion)> _applyWaiters = [];
+    private readonly List<(ulong Index, TaskCompletionSource<RaftResult> Completion)> _applyWaiters = [];
     private ulong _appliedIndex;
 
     /// <summary>The last index the state machine applied (or restored a snapshot through).</summary>
@@ -24,8 +24,8 @@ public sealed partial class RaftHost
     /// its state machine has applied the returned index. <see cref="ReadConsistency.Lease"/> skips the quorum round
     /// while the leader lease holds. Throws <see cref="NotLeaderException"/> on a follower.
     /// </summary>
-    public Task<ulong> ReadAsync(ReadConsistency consistency, CancellationToken cancellationToken = default) =>
-        Submit(id => new ReadRequest(id, consistency), cancellationToken);
+    public async Task<ulong> ReadAsync(ReadConsistency consistency, CancellationToken cancellationToken = default) =>
+        (await Submit(id => new ReadRequest(id, consistency), cancellationToken).ConfigureAwait(false)).Index;
 
     private void OnReadReady(ReadReady ready)
     {
@@ -35,7 +35,7 @@ public sealed partial class RaftHost
         }
     }
 
-    private void WhenApplied(ulong index, TaskCompletionSource<ulong> completion)
+    private void WhenApplied(ulong index, TaskCompletionSource<RaftResult> completion)
     {
         lock (_appliedLock)
         {
@@ -45,20 +45,20 @@ public sealed partial class RaftHost
                 return;
             }
         }
-        completion.TrySetResult(index);
+        completion.TrySetResult(new RaftResult(index, null));
     }
 
     /// <summary>On the apply worker: the state machine reached <paramref name="index"/>.</summary>
     private void Applied(ulong index)
     {
-        List<(ulong Index, TaskCompletionSource<ulong> Completion)> ready;
+        List<(ulong Index, TaskCompletionSource<RaftResult> Completion)> ready;
         lock (_appliedLock)
         {
             _appliedIndex = index;
             ready = _applyWaiters.FindAll(w => w.Index <= index);
             _applyWaiters.RemoveAll(w => w.Index <= index);
         }
-        ready.ForEach(w => w.Completion.TrySetResult(w.Index));
+        ready.ForEach(w => w.Completion.TrySetResult(new RaftResult(w.Index, null)));
         _events.Writer.TryWrite(new ApplyCompleted(index));
     }
 

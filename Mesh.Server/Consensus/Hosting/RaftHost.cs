@@ -97,6 +97,9 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         return new RaftHost(options, machine, transport, time);
     }
 
+    /// <summary>Whether <paramref name="dataDirectory"/> holds a server's Raft state, which it recovers rather than bootstrapping.</summary>
+    public static bool HasState(string dataDirectory) => RaftStorage.HasState(dataDirectory);
+
     public void Deliver(RaftMessage message) => _events.Writer.TryWrite(new Receive(message));
 
     public async ValueTask DisposeAsync()
@@ -207,11 +210,8 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
                     case ApplyEntries apply:
                         foreach (var entry in apply.Entries)
                         {
-                            if (entry.Kind == EntryKind.Command)
-                            {
-                                _machine.Apply(entry.Index, entry.Data);
-                            }
-                            CompleteProposal(entry);
+                            var response = entry.Kind == EntryKind.Command ? _machine.Apply(entry.Index, entry.Data) : null;
+                            CompleteProposal(entry, response);
                         }
                         Applied(apply.Entries[^1].Index);
                         _metrics.Applied(apply.Entries.Count);

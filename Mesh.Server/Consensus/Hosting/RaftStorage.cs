@@ -21,6 +21,11 @@ internal sealed class RaftStorage : IDisposable
     /// <summary>How many times the log was fsynced: group commit shows as fewer syncs than entries.</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
+    public static bool HasState(string directory) =>
+        new HardStateFile(directory).Load() != HardState.Initial
+        || SegmentedLog.HasEntries(Path.Combine(directory, "log"))
+        || Directory.Exists(Path.Combine(directory, "snapshots")) && Directory.EnumerateFiles(Path.Combine(directory, "snapshots"), "*.snap").Any();
+
     public static RaftStorage Open(string directory, ClusterConfiguration? bootstrap, out PersistentState state)
     {
         var hardStateFile = new HardStateFile(directory);

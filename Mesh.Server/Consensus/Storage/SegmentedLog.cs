@@ -31,6 +31,10 @@ public sealed class SegmentedLog : IDisposable
 
     public bool IsEmpty => _segments.Count == 0;
 
+    /// <summary>Whether a log was ever written in <paramref name="directory"/> (a segment file exists).</summary>
+    public static bool HasEntries(string directory) =>
+        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*.log").Any();
+
     /// <summary>Opens (creating) the log in <paramref name="directory"/> and returns the entries it holds, in order.</summary>
     public static SegmentedLog Open(string directory, out IReadOnlyList<LogEntry> entries, long segmentBytes = DefaultSegmentBytes)
     {

@@ -39,7 +39,7 @@ public abstract record StateQuery<T> : StateQuery
     internal sealed override async Task<QueryResult<object?>> QueryUntypedAsync(IStateReader reader, QueryOptions options, CancellationToken cancellationToken)
     {
         var result = await reader.QueryAsync(this, options, cancellationToken).ConfigureAwait(false);
-        return new QueryResult<object?>(result.Value, result.Index);
+        return new QueryResult<object?>(result.Value, result.Index) { KnownLeader = result.KnownLeader, LastContact = result.LastContact };
     }
 }
 

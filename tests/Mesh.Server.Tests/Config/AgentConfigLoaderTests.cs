@@ -229,7 +229,7 @@ public sealed class AgentConfigLoaderTests : IDisposable
             connect { enabled = true, ca_provider = "consul" }
             performance { leave_drain_time = "5s" }
             disable_update_check = true
-            leave_on_terminate = true
+            rejoin_after_leave = true
             """);
 
         Assert.True(AgentConfigLoader.Load(new AgentFlags { Dev = true, ConfigDirs = [_dir.Path] }, "h").ConnectEnabled);

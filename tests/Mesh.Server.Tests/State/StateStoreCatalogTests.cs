@@ -104,7 +104,7 @@ public sealed class StateStoreCatalogTests
         _store.Apply(new CatalogRegister(Node("n1"), Web("n1", tags: "x"), [new CatalogCheck { Node = "n1", CheckID = "c1", ServiceID = "web-1", Status = "warning" }]));
         _store.Apply(new KvDelete("a/gone"));
         using var buffer = new MemoryStream();
-        await _store.WriteSnapshotAsync(buffer);
+        _store.Capture().WriteTo(buffer);
 
         var restored = new StateStore();
         buffer.Position = 0;

@@ -34,7 +34,7 @@ internal sealed class CounterMachine : IRaftStateMachine
     /// <summary>How many snapshots replaced the state (installed from the leader or recovered at start).</summary>
     public int Restores { get; private set; }
 
-    public void Apply(ulong index, byte[] command)
+    public object? Apply(ulong index, byte[] command)
     {
         lock (_lock)
         {
@@ -43,6 +43,7 @@ internal sealed class CounterMachine : IRaftStateMachine
                 throw new InvalidOperationException($"Applied {index} after {_applied[^1]}.");
             }
             _applied.Add(index);
+            return _applied.Count;
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class RaftCluster : IAsyncDisposable
             var leader = await LeaderAsync();
             try
             {
-                return await leader.Host!.ProposeAsync(command, timeout.Token);
+                return (await leader.Host!.ProposeAsync(command, timeout.Token)).Index;
             }
             catch (NotLeaderException)
             {

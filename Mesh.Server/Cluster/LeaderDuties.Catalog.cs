@@ -1,35 +1,24 @@
+using Mesh.Server.Agent;
+using Mesh.Server.Agent.Membership;
 using Mesh.Server.Checks;
 using Mesh.Server.Gossip;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Mesh.Server.Agent.Membership;
+namespace Mesh.Server.Cluster;
 
 /// <summary>
 /// The leader's reconciliation of gossip membership into the catalog (Consul's leader_reconcile): every member
 /// is a node with a <c>serfHealth</c> check, passing while it is alive, critical once it failed; a member that
 /// left is deregistered.
 /// </summary>
-public sealed class MembershipReconciler(
-    GossipMembership membership,
-    IStateWriter writer,
-    IStateReader reader,
-    ILogger<MembershipReconciler> logger) : BackgroundService
+public sealed partial class LeaderDuties
 {
     public const string AliveOutput = "Agent alive and reachable";
     public const string FailedOutput = "Agent not live or unreachable";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var change in membership.Gossip.WatchAsync(includeCurrent: true, stoppingToken).ConfigureAwait(false))
-        {
-            await ReconcileAsync(change, stoppingToken).ConfigureAwait(false);
-        }
-    }
-
-    private Task ReconcileAsync(MemberEvent change, CancellationToken cancellationToken) => change.Kind switch
+    private Task ReconcileCatalogAsync(MemberEvent change, CancellationToken cancellationToken) => change.Kind switch
     {
         MemberEventKind.Joined or MemberEventKind.Recovered or MemberEventKind.Updated =>
             RegisterAsync(change.Member, HealthStatus.Passing, AliveOutput, cancellationToken),
@@ -42,7 +31,7 @@ public sealed class MembershipReconciler(
     private async Task RegisterAsync(Member member, string status, string output, CancellationToken cancellationToken)
     {
         var address = member.Address.Address.ToString();
-        var existing = (await reader.QueryAsync(new NodeQuery(member.Name), QueryOptions.Now, cancellationToken).ConfigureAwait(false)).Value.Node;
+        var existing = (await _reader.QueryAsync(new NodeQuery(member.Name), QueryOptions.Now, cancellationToken).ConfigureAwait(false)).Value.Node;
         // The node's own agent owns its meta and tagged addresses; the leader only makes sure the node is there
         // at the address gossip sees.
         var node = existing is not null && existing.Address == address
@@ -72,16 +61,16 @@ public sealed class MembershipReconciler(
     {
         try
         {
-            var result = await writer.ApplyAsync(command, cancellationToken).ConfigureAwait(false);
+            var result = await _writer.ApplyAsync(command, cancellationToken).ConfigureAwait(false);
             if (result.Error is { } error)
             {
-                logger.LogWarning("Reconciling member {Node} failed: {Error}", node, error);
+                _logger.LogWarning("Reconciling member {Node} failed: {Error}", node, error);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // One member's write failing must not stop reconciling the others.
-            logger.LogError(ex, "Reconciling member {Node} failed", node);
+            _logger.LogError(ex, "Reconciling member {Node} failed", node);
         }
     }
 }
