@@ -27,6 +27,8 @@ public static class AgentHost
         // Consul's DEBUG means the agent's own debug lines, not every Kestrel connection event.
         builder.Logging.AddFilter("Microsoft", level == LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // gRPC reports every stream a dead peer left half-read at Information, with a stack trace.
+        builder.Logging.AddFilter("Grpc", level == LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning);
         // Blocking queries arrive in bursts of thousands of connections; Kestrel's default backlog (512) drops them.
         builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         builder.WebHost.ConfigureKestrel(kestrel =>

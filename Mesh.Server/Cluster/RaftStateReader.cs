@@ -12,7 +12,6 @@ namespace Mesh.Server.Cluster;
 /// </summary>
 public sealed class RaftStateReader(ServerConsensus consensus, StateStore store, ServerConnections connections, TimeProvider time) : IStateReader
 {
-    private static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(7);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(25);
 
     public async Task<QueryResult<T>> QueryAsync<T>(StateQuery<T> query, QueryOptions options, CancellationToken cancellationToken = default)
@@ -47,7 +46,7 @@ public sealed class RaftStateReader(ServerConsensus consensus, StateStore store,
             {
                 // The leader went away while we forwarded.
             }
-            if (time.GetElapsedTime(started) >= HoldTimeout)
+            if (time.GetElapsedTime(started) >= consensus.HoldTimeout)
             {
                 throw RaftStateWriter.NoLeader();
             }

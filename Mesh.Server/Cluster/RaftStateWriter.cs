@@ -12,7 +12,6 @@ namespace Mesh.Server.Cluster;
 /// </summary>
 public sealed class RaftStateWriter(ServerConsensus consensus, ServerConnections connections, TimeProvider time) : IStateWriter
 {
-    private static readonly TimeSpan HoldTimeout = TimeSpan.FromSeconds(7);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(25);
     private static readonly ActivitySource Activities = new("mesh.raft");
 
@@ -48,7 +47,7 @@ public sealed class RaftStateWriter(ServerConsensus consensus, ServerConnections
             {
                 // The leader went away while we forwarded; a new one will be elected.
             }
-            if (time.GetElapsedTime(started) >= HoldTimeout)
+            if (time.GetElapsedTime(started) >= consensus.HoldTimeout)
             {
                 throw NoLeader();
             }

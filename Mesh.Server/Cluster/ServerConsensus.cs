@@ -50,7 +50,11 @@ public sealed partial class ServerConsensus : IHostedService, IClusterStatus, IL
         _time = time;
         _logger = logger;
         _meters = meters;
-        Options = RaftOptions.ForMultiplier(config.RaftMultiplier);
+        Options = RaftOptions.ForMultiplier(config.RaftMultiplier) with
+        {
+            SnapshotThreshold = (ulong)config.RaftSnapshotThreshold,
+            TrailingLogs = (ulong)config.RaftTrailingLogs,
+        };
         _transport = new GrpcRaftTransport(time, Options.TickInterval * Options.ElectionTicks);
     }
 
@@ -61,6 +65,9 @@ public sealed partial class ServerConsensus : IHostedService, IClusterStatus, IL
     public string Address => $"{_config.AdvertiseAddr}:{_config.Ports.Server}";
 
     public RaftOptions Options { get; }
+
+    /// <summary>How long a request waits for a leader before failing (performance.rpc_hold_timeout).</summary>
+    public TimeSpan HoldTimeout => _config.RpcHoldTimeout;
 
     /// <summary>The running Raft server; null until this server has recovered, bootstrapped or decided to wait.</summary>
     public RaftHost? Host => _host;
