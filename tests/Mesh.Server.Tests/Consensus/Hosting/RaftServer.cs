@@ -21,12 +21,14 @@ internal sealed class RaftServer : IAsyncDisposable
     private readonly WebApplication _web;
     private readonly RaftInbox _inbox;
     private readonly GrpcRaftTransport _transport = new(TimeProvider.System, TimeSpan.FromSeconds(2));
+    private readonly PartitionableTransport _network;
 
     private RaftServer(string id, WebApplication web, RaftInbox inbox, string address)
     {
         Id = id;
         _web = web;
         _inbox = inbox;
+        _network = new PartitionableTransport(_transport);
         Address = address;
         DataDirectory = Path.Combine(Path.GetTempPath(), $"raft-host-{id}-{Guid.NewGuid():N}");
     }
@@ -40,6 +42,9 @@ internal sealed class RaftServer : IAsyncDisposable
     public RaftHost? Host { get; private set; }
 
     public CounterMachine Machine { get; private set; } = new();
+
+    /// <summary>This server's link to the others, which a test can cut.</summary>
+    public PartitionableTransport Network => _network;
 
     public static async Task<RaftServer> ListenAsync(string id)
     {
@@ -61,8 +66,8 @@ internal sealed class RaftServer : IAsyncDisposable
     {
         Machine = new CounterMachine();
         Host = RaftHost.Start(
-            new RaftHostOptions(Id, DataDirectory) { Bootstrap = bootstrap, Raft = options }, Machine, _transport, TimeProvider.System);
-        _inbox.Attach(Host);
+            new RaftHostOptions(Id, DataDirectory) { Bootstrap = bootstrap, Raft = options }, Machine, _network, TimeProvider.System);
+        _inbox.Attach(_network.Inbound(Host));
     }
 
     public async Task StopAsync()
