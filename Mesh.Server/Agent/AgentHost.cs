@@ -20,7 +20,9 @@ public static class AgentHost
 {
     public static WebApplication Build(AgentConfig config)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the binary's directory: left at the working directory (often holding -data-dir), the
+        // configuration reload watcher would wake on every Raft log write.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.AddServiceDefaults();
         var level = ParseLogLevel(config.LogLevel);
         builder.Logging.SetMinimumLevel(level);

@@ -6,12 +6,12 @@ namespace Mesh.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft] [--gossip-rounds 5]
-          --duration       how long each KV and Raft row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
+        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft|datacenter] [--gossip-rounds 5]
+          --duration       how long each KV, Raft and datacenter row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
           --watchers       blocking watchers parked at once in the watch benchmark
           --rounds         writes (and re-arms) in the watch benchmark
           --skip-peer      measure the mesh agent only (no etcd)
-          --only           run just the KV rows, the watch rows, the gossip rows or the Raft rows
+          --only           run just the KV rows, the watch rows, the gossip rows, the Raft rows or the datacenter rows
           --gossip-rounds  kill/join rounds on the 10 real agents, and seeds per pool size in the simulation
         """;
 
@@ -30,6 +30,8 @@ internal sealed record BenchOptions
     public bool RunGossip { get; init; } = true;
 
     public bool RunRaft { get; init; } = true;
+
+    public bool RunDatacenter { get; init; } = true;
 
     public int GossipRounds { get; init; } = 5;
 
@@ -50,20 +52,23 @@ internal sealed record BenchOptions
                 "--rounds" => options with { Rounds = ParseCount(name, Value(args, ref i), 1, 1_000) },
                 "--skip-peer" => options with { SkipPeer = true },
                 "--gossip-rounds" => options with { GossipRounds = ParseCount(name, Value(args, ref i), 1, 50) },
-                "--only" => Value(args, ref i) switch
-                {
-                    "kv" => options with { RunKv = true, RunWatch = false, RunGossip = false, RunRaft = false },
-                    "watch" => options with { RunKv = false, RunWatch = true, RunGossip = false, RunRaft = false },
-                    "gossip" => options with { RunKv = false, RunWatch = false, RunGossip = true, RunRaft = false },
-                    "raft" => options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = true },
-                    var other => throw new BenchException($"--only takes kv, watch, gossip or raft, not \"{other}\""),
-                },
+                "--only" => Only(options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = false, RunDatacenter = false }, Value(args, ref i)),
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new BenchException($"unknown option \"{name}\" (--help lists them)"),
             };
         }
         return options;
     }
+
+    private static BenchOptions Only(BenchOptions none, string suite) => suite switch
+    {
+        "kv" => none with { RunKv = true },
+        "watch" => none with { RunWatch = true },
+        "gossip" => none with { RunGossip = true },
+        "raft" => none with { RunRaft = true },
+        "datacenter" => none with { RunDatacenter = true },
+        _ => throw new BenchException($"--only takes kv, watch, gossip, raft or datacenter, not \"{suite}\""),
+    };
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>
         ++i < args.Count ? args[i] : throw new BenchException($"{args[i - 1]} needs a value");

@@ -1,6 +1,9 @@
 namespace Mesh.Bench;
 
-/// <summary>One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows and theirs.</summary>
+/// <summary>
+/// One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows
+/// and theirs; the datacenter rows and theirs.
+/// </summary>
 internal static class BenchRun
 {
     /// <summary>Open files the harness (and each server, which inherits the limit) is given.</summary>
@@ -40,6 +43,12 @@ internal static class BenchRun
             Console.WriteLine($"Raft rows: 3 local processes with fsync, {options.Duration.TotalSeconds:0.#} s each at 1 and 64 proposers");
             await RaftSuite.RunAsync(options, raft, time, cancellationToken).ConfigureAwait(false);
         }
+        var datacenter = new Report();
+        if (options.RunDatacenter)
+        {
+            Console.WriteLine($"Datacenter rows: 3 mesh servers and 3 etcd members with fsync, {options.Duration.TotalSeconds:0.#} s each, {KvWorkload.ValueSize}-byte values over {KvWorkload.KeyCount} keys");
+            await DatacenterSuite.RunAsync(options, datacenter, time, cancellationToken).ConfigureAwait(false);
+        }
 
         var command = "dotnet run --project bench/Mesh.Bench -c Release" + (args.Count == 0 ? "" : " -- " + string.Join(' ', args));
         if (options.RunKv || options.RunWatch)
@@ -56,6 +65,11 @@ internal static class BenchRun
         {
             Console.WriteLine();
             Console.WriteLine(raft.ToMarkdown(command, RaftSuite.Notes(options)));
+        }
+        if (options.RunDatacenter)
+        {
+            Console.WriteLine();
+            Console.WriteLine(datacenter.ToMarkdown(command, DatacenterSuite.Notes(options)));
         }
     }
 

@@ -6,9 +6,9 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// A three-member etcd cluster on free loopback ports, each member fsyncing its WAL as shipped, spoken to through
-/// the leader's v3 JSON gateway. Fsyncs and commits come from each member's Prometheus /metrics.
+/// the members' v3 JSON gateways. Fsyncs and commits come from each member's Prometheus /metrics.
 /// </summary>
-internal sealed class EtcdCluster : IReplicatedCluster
+internal sealed class EtcdCluster : IReplicatedCluster, IDatacenter
 {
     private const int Members = 3;
     private const string FsyncCount = "etcd_disk_wal_fsync_duration_seconds_count";
@@ -25,6 +25,10 @@ internal sealed class EtcdCluster : IReplicatedCluster
     public string Header { get; private set; } = "";
 
     public IKvTarget Leader { get; private set; } = null!;
+
+    public IReadOnlyList<Uri> Servers => [.. LeaderFirst().Select(m => m.Http.BaseAddress!)];
+
+    public IReadOnlyList<int> Pids => [.. LeaderFirst().Select(m => m.Server.Pid)];
 
     public static async Task<EtcdCluster> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
@@ -84,6 +88,11 @@ internal sealed class EtcdCluster : IReplicatedCluster
         return samples;
     }
 
+    public IKvTarget Target(Uri server, KvRead read) => new EtcdKvTarget(server, serializable: read == KvRead.Stale);
+
+    public async Task<bool> LeaderUnchangedAsync(CancellationToken cancellationToken) =>
+        (await StatusAsync(LeaderFirst().First().Http, cancellationToken).ConfigureAwait(false))?.Leads == true;
+
     public void EnsureRunning()
     {
         foreach (var member in _members)
@@ -103,20 +112,15 @@ internal sealed class EtcdCluster : IReplicatedCluster
                 EnsureRunning();
                 foreach (var (name, _, http) in _members)
                 {
-                    using var request = new StringContent("{}", Encoding.UTF8, "application/json");
-                    using var response = await http.PostAsync(new Uri("/v3/maintenance/status", UriKind.Relative), request, token).ConfigureAwait(false);
-                    if (!response.IsSuccessStatusCode)
+                    if (await StatusAsync(http, token).ConfigureAwait(false) is not { } status)
                     {
                         return false;
                     }
-                    using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token).ConfigureAwait(false));
-                    var root = answer.RootElement;
-                    if (root.TryGetProperty("leader", out var leader) && root.TryGetProperty("header", out var header)
-                        && header.GetProperty("member_id").GetString() == leader.GetString())
+                    if (status.Leads)
                     {
                         _leader = name;
                         Leader = new EtcdKvTarget(http.BaseAddress!);
-                        Header = $"etcd {root.GetProperty("version").GetString()}: {Members} members, fsync";
+                        Header = $"etcd {status.Version}: {Members} members, fsync";
                         return true;
                     }
                 }
@@ -126,6 +130,24 @@ internal sealed class EtcdCluster : IReplicatedCluster
             time,
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the member behind <paramref name="http"/> says it leads, and its version; null if it is not serving.</summary>
+    private static async Task<(bool Leads, string Version)?> StatusAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var request = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("/v3/maintenance/status", UriKind.Relative), request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        var root = answer.RootElement;
+        var leads = root.TryGetProperty("leader", out var leader) && root.TryGetProperty("header", out var header)
+            && header.GetProperty("member_id").GetString() == leader.GetString();
+        return (leads, root.GetProperty("version").GetString() ?? "?");
+    }
+
+    private IEnumerable<(string Name, ServerProcess Server, HttpClient Http)> LeaderFirst() => _members.OrderBy(m => m.Name != _leader);
 
     /// <summary>A counter's or gauge's value in Prometheus text format ("name value" on a line of its own).</summary>
     private static double Metric(string metrics, string name)

@@ -3,15 +3,20 @@ using System.Text;
 
 namespace Mesh.Bench;
 
-/// <summary>etcd's v3 JSON gateway: POST /v3/kv/put and /v3/kv/range with base64 keys and values.</summary>
-internal sealed class EtcdKvTarget(Uri baseAddress) : IKvTarget
+/// <summary>
+/// etcd's v3 JSON gateway: POST /v3/kv/put and /v3/kv/range with base64 keys and values. Ranges are linearizable
+/// (etcd's default) unless <paramref name="serializable"/>: then the member answers from its own state.
+/// </summary>
+internal sealed class EtcdKvTarget(Uri baseAddress, bool serializable = false) : IKvTarget
 {
     private static readonly Uri PutPath = new("/v3/kv/put", UriKind.Relative);
     private static readonly Uri RangePath = new("/v3/kv/range", UriKind.Relative);
 
     // Bodies are built once so that the client does the same small amount of work per request as for mesh.
     private readonly byte[][] _puts = Bodies(k => $$"""{"key":"{{Base64(KvWorkload.KeyName(k))}}","value":"{{Convert.ToBase64String(KvWorkload.Value)}}"}""");
-    private readonly byte[][] _ranges = Bodies(k => $$"""{"key":"{{Base64(KvWorkload.KeyName(k))}}"}""");
+    private readonly byte[][] _ranges = Bodies(k => serializable
+        ? $$"""{"key":"{{Base64(KvWorkload.KeyName(k))}}","serializable":true}"""
+        : $$"""{"key":"{{Base64(KvWorkload.KeyName(k))}}"}""");
 
     public Uri BaseAddress { get; } = baseAddress;
 

@@ -32,15 +32,32 @@ internal static class KvLoad
         }
     }
 
-    public static async Task<KvResult> RunAsync(IKvTarget target, KvOperation operation, int clients, TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var client = BenchHttp.Create(target.BaseAddress, clients, RequestTimeout);
-        var warmup = duration / 4 < MaxWarmup ? duration / 4 : MaxWarmup;
-        var start = time.GetTimestamp();
-        var window = new Window(time, start + Ticks(time, warmup), start + Ticks(time, warmup + duration));
-        var workers = await Task.WhenAll(Enumerable.Range(0, clients).Select(seed =>
-            Task.Run(() => WorkAsync(client, target, operation, window, seed, cancellationToken), cancellationToken))).ConfigureAwait(false);
+    public static Task<KvResult> RunAsync(IKvTarget target, KvOperation operation, int clients, TimeSpan duration, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync([target], operation, clients, duration, time, cancellationToken);
 
+    /// <summary>The same load spread over several servers: client i sends to <paramref name="targets"/>[i mod their count].</summary>
+    public static async Task<KvResult> RunAsync(
+        IReadOnlyList<IKvTarget> targets, KvOperation operation, int clients, TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // One connection per client that sends there: clients t, t + n, t + 2n, … of n targets.
+        var https = targets.Select((target, t) => BenchHttp.Create(target.BaseAddress, Math.Max(1, (clients - t + targets.Count - 1) / targets.Count), RequestTimeout)).ToList();
+        try
+        {
+            var warmup = duration / 4 < MaxWarmup ? duration / 4 : MaxWarmup;
+            var start = time.GetTimestamp();
+            var window = new Window(time, start + Ticks(time, warmup), start + Ticks(time, warmup + duration));
+            var workers = await Task.WhenAll(Enumerable.Range(0, clients).Select(seed =>
+                Task.Run(() => WorkAsync(https[seed % targets.Count], targets[seed % targets.Count], operation, window, seed, cancellationToken), cancellationToken))).ConfigureAwait(false);
+            return Result(workers, window, operation, clients, time);
+        }
+        finally
+        {
+            https.ForEach(http => http.Dispose());
+        }
+    }
+
+    private static KvResult Result(Worker[] workers, Window window, KvOperation operation, int clients, TimeProvider time)
+    {
         var operations = workers.Sum(w => (long)w.Latencies.Count);
         var seconds = time.GetElapsedTime(window.CountFrom, workers.Max(w => w.LastAnswer)).TotalSeconds;
         var errors = workers.Sum(w => w.Errors);
