@@ -63,13 +63,17 @@ public static class AgentHost
             builder.Services.AddSingleton(sp => new RemoteState(sp.GetRequiredService<ServerConnections>(), sp.GetRequiredService<IAgentMembership>().PickServer));
             builder.Services.AddSingleton<IStateWriter>(sp => sp.GetRequiredService<RemoteState>());
             builder.Services.AddSingleton<IStateReader>(sp => sp.GetRequiredService<RemoteState>());
-            builder.Services.AddSingleton<IClusterStatus>(sp => new ClientClusterStatus(sp.GetRequiredService<IAgentMembership>(), config.Datacenter));
+            // What only a server knows (the leader, Raft operations, snapshots) is asked of one.
+            builder.Services.AddSingleton(sp => new RemoteCluster(sp.GetRequiredService<ServerConnections>(), sp.GetRequiredService<IAgentMembership>().PickServer));
+            builder.Services.AddSingleton<IRaftOperator>(sp => sp.GetRequiredService<RemoteCluster>());
+            builder.Services.AddSingleton<IClusterStatus>(sp => new ClientClusterStatus(
+                sp.GetRequiredService<IAgentMembership>(), config.Datacenter, sp.GetRequiredService<RemoteCluster>()));
         }
         builder.Services.AddSingleton(sp => new LocalAgent(
             LocalAgentOptions.From(config),
             sp.GetRequiredService<IStateWriter>(),
             sp.GetRequiredService<IStateReader>(),
-            sp.GetRequiredService<IAgentMembership>(),
+            LeavingMembership(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IHostApplicationLifetime>().StopApplication));
@@ -100,6 +104,7 @@ public static class AgentHost
             services.AddSingleton<IStateReader, LocalStateReader>();
             services.AddSingleton<IClusterStatus>(single);
             services.AddSingleton<ILeadership>(single);
+            services.AddSingleton<IRaftOperator, SingleServerOperator>();
             return;
         }
         services.AddSingleton<ServerConnections>();
@@ -110,6 +115,16 @@ public static class AgentHost
         services.AddSingleton<ILeadership>(sp => sp.GetRequiredService<ServerConsensus>());
         services.AddSingleton<IStateWriter, RaftStateWriter>();
         services.AddSingleton<IStateReader, RaftStateReader>();
+        services.AddSingleton<IRaftOperator, RaftOperator>();
+    }
+
+    /// <summary>The pool as the local agent leaves it: a Raft server steps down and waits to be removed (<see cref="ServerLeave"/>).</summary>
+    private static IAgentMembership LeavingMembership(IServiceProvider services)
+    {
+        var pool = services.GetRequiredService<IAgentMembership>();
+        return services.GetService<ServerConsensus>() is { } consensus
+            ? new ServerLeave(pool, consensus, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServerLeave>>())
+            : pool;
     }
 
     // Gossip on serf_lan unless it is disabled (-1); the leader reconciles it into the catalog and the Raft configuration.

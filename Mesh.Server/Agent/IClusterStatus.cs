@@ -13,4 +13,10 @@ public interface IClusterStatus
 
     /// <summary>Time since the leader was last heard from; zero on the leader.</summary>
     TimeSpan LastContact { get; }
+
+    /// <summary>The leader as /v1/status/leader reports it: a server knows it, a client agent asks a server.</summary>
+    Task<string> LeaderAsync(CancellationToken cancellationToken = default) => Task.FromResult(Leader);
+
+    /// <summary>The voters as /v1/status/peers reports them: a server knows them, a client agent asks a server.</summary>
+    Task<IReadOnlyList<string>> PeersAsync(CancellationToken cancellationToken = default) => Task.FromResult(Peers);
 }

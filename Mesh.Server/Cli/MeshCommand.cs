@@ -5,7 +5,9 @@ using Mesh.Server.Agent;
 using Mesh.Server.Cli.Commands;
 using Mesh.Server.Cli.Commands.Catalog;
 using Mesh.Server.Cli.Commands.Kv;
+using Mesh.Server.Cli.Commands.Operator;
 using Mesh.Server.Cli.Commands.Services;
+using Mesh.Server.Cli.Commands.Snapshot;
 using Mesh.Server.Cli.Flags;
 
 namespace Mesh.Server.Cli;
@@ -111,7 +113,9 @@ public static class MeshCommand
             KvCommand.Create(context),
             LeaveCommand.Create(context),
             MembersCommand.Create(context),
+            OperatorCommand.Create(context),
             ServicesCommand.Create(context),
+            SnapshotCommand.Create(context),
             VersionCommand.Create(context),
         };
         // Go's flag package knows no directives ("[diagram]") and "--version" is a command here.

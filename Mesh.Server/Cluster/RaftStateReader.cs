@@ -27,6 +27,7 @@ public sealed class RaftStateReader(ServerConsensus consensus, StateStore store,
                 return await store.QueryAsync(query.Run, options.MinIndex, options.Wait, token).ConfigureAwait(false);
             },
             (leader, token) => new RemoteState(connections, () => leader).QueryAsync(query, options, token),
+            RetryAfter.AnyFailure,
             cancellationToken).ConfigureAwait(false);
     }
 }

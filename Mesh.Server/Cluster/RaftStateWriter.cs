@@ -18,6 +18,7 @@ public sealed class RaftStateWriter(ServerConsensus consensus, ServerConnections
         return consensus.OnLeaderAsync(
             async (host, token) => (ApplyResult)(await host.ProposeAsync(encoded, token).ConfigureAwait(false)).Response!,
             (leader, token) => ForwardAsync(command, leader, token),
+            RetryAfter.ProvenUnapplied,
             cancellationToken);
     }
 

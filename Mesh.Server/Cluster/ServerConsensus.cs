@@ -31,6 +31,7 @@ public sealed partial class ServerConsensus : IHostedService, IClusterStatus, IL
     private readonly TaskCompletionSource<RaftHost> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _starting = Task.CompletedTask;
     private volatile RaftHost? _host;
+    private int _disposed;
 
     public ServerConsensus(
         AgentConfig config,
@@ -117,6 +118,11 @@ public sealed partial class ServerConsensus : IHostedService, IClusterStatus, IL
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as a hosted service, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

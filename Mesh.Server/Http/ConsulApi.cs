@@ -7,8 +7,8 @@ namespace Mesh.Server.Http;
 public static class ConsulApi
 {
     /// <summary>
-    /// Maps every endpoint under <c>/v1</c>. Needs StateStore, IStateWriter, ILocalAgent, IClusterStatus and
-    /// TimeProvider in DI; they are resolved on first use.
+    /// Maps every endpoint under <c>/v1</c>. Needs StateStore, IStateWriter, ILocalAgent, IClusterStatus,
+    /// IRaftOperator (for /v1/operator/raft and /v1/snapshot) and TimeProvider in DI; they are resolved on first use.
     /// </summary>
     public static IEndpointRouteBuilder MapConsulApi(this IEndpointRouteBuilder app)
     {
@@ -21,6 +21,7 @@ public static class ConsulApi
         AgentEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
         OperatorEndpoints.Map(v1);
+        SnapshotEndpoints.Map(v1);
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Mesh.Server.Agent;
+using Mesh.Server.Cluster;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ internal sealed class ConsulServices(IServiceProvider provider)
     private IStateWriter? _writer;
     private ILocalAgent? _agent;
     private IClusterStatus? _cluster;
+    private IRaftOperator? _operator;
 
     public IStateReader Reader => _reader ??= provider.GetRequiredService<IStateReader>();
 
@@ -26,6 +28,9 @@ internal sealed class ConsulServices(IServiceProvider provider)
     public ILocalAgent Agent => _agent ??= provider.GetRequiredService<ILocalAgent>();
 
     public IClusterStatus Cluster => _cluster ??= provider.GetRequiredService<IClusterStatus>();
+
+    /// <summary>Raft operations and snapshots (/v1/operator/raft, /v1/snapshot).</summary>
+    public IRaftOperator Operator => _operator ??= provider.GetRequiredService<IRaftOperator>();
 
     public TimeProvider Time { get; } = provider.GetService<TimeProvider>() ?? TimeProvider.System;
 

@@ -5,8 +5,8 @@ using Mesh.Server.Gossip;
 
 namespace Mesh.Server.Http;
 
-/// <summary>/v1/operator — pool-wide operations; for now the gossip keyring (Consul's /v1/operator/keyring).</summary>
-internal static class OperatorEndpoints
+/// <summary>/v1/operator — datacenter-wide operations: the gossip keyring (Consul's /v1/operator/keyring) and Raft.</summary>
+internal static partial class OperatorEndpoints
 {
     private const int MaxRelayFactor = 5;
 
@@ -16,6 +16,7 @@ internal static class OperatorEndpoints
         routes.MapPost("/operator/keyring", RouteScope.Local, call => KeyringAsync(call, KeyringOperation.Install));
         routes.MapPut("/operator/keyring", RouteScope.Local, call => KeyringAsync(call, KeyringOperation.Use));
         routes.MapDelete("/operator/keyring", RouteScope.Local, call => KeyringAsync(call, KeyringOperation.Remove));
+        MapRaft(routes);
     }
 
     /// <summary>

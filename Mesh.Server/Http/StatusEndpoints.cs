@@ -5,8 +5,10 @@ internal static class StatusEndpoints
 {
     public static void Map(ConsulRoutes routes)
     {
-        // "" when there is no leader, as Consul answers.
-        routes.MapGet("/status/leader", RouteScope.Datacenter, call => call.WriteJsonAsync(call.Services.Cluster.Leader));
-        routes.MapGet("/status/peers", RouteScope.Datacenter, call => call.WriteJsonAsync<List<string>>([.. call.Services.Cluster.Peers]));
+        // "" when there is no leader, as Consul answers; a client agent asks a server.
+        routes.MapGet("/status/leader", RouteScope.Datacenter, async call =>
+            await call.WriteJsonAsync(await call.Services.Cluster.LeaderAsync(call.Aborted).ConfigureAwait(false)).ConfigureAwait(false));
+        routes.MapGet("/status/peers", RouteScope.Datacenter, async call =>
+            await call.WriteJsonAsync<List<string>>([.. await call.Services.Cluster.PeersAsync(call.Aborted).ConfigureAwait(false)]).ConfigureAwait(false));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Mesh.Server.Cluster;
 using Mesh.Server.State;
 
 namespace Mesh.Server.Rpc;
@@ -20,6 +21,23 @@ internal static class AgentRpcMethods
 
     public static readonly Method<RaftStatusRequest, RaftStatusResponse> RaftStatus = new(
         MethodType.Unary, ServiceName, "RaftStatus", Json<RaftStatusRequest>(), Json<RaftStatusResponse>());
+
+    // What a client agent cannot answer itself (Consul's Status.* and Operator.Raft* RPCs, and its snapshot stream).
+    public static readonly Method<StatusRequest, StatusResponse> Status = new(
+        MethodType.Unary, ServiceName, "Status", Json<StatusRequest>(), Json<StatusResponse>());
+
+    public static readonly Method<RaftConfigurationRequest, RaftConfigurationReply> RaftConfiguration = new(
+        MethodType.Unary, ServiceName, "RaftConfiguration", Json<RaftConfigurationRequest>(), Json<RaftConfigurationReply>());
+
+    public static readonly Method<RaftPeer, OperatorResponse> RemovePeer = new(
+        MethodType.Unary, ServiceName, "RemovePeer", Json<RaftPeer>(), Json<OperatorResponse>());
+
+    public static readonly Method<TransferLeaderRequest, OperatorResponse> TransferLeader = new(
+        MethodType.Unary, ServiceName, "TransferLeader", Json<TransferLeaderRequest>(), Json<OperatorResponse>());
+
+    /// <summary>The archive in chunks, so that no message outgrows gRPC's limits whatever the state's size.</summary>
+    public static readonly Method<SnapshotSaveRequest, SnapshotChunk> SnapshotSave = new(
+        MethodType.ServerStreaming, ServiceName, "SnapshotSave", Json<SnapshotSaveRequest>(), Json<SnapshotChunk>());
 
     private static Marshaller<T> Json<T>() => new(
         value => JsonSerializer.SerializeToUtf8Bytes(value, StateJson.Options),

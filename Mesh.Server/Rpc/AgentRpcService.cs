@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Mesh.Server.Agent;
+using Mesh.Server.Cluster;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
 
@@ -18,6 +19,11 @@ internal abstract class AgentRpcBase
         binder.AddMethod(AgentRpcMethods.Apply, service is null ? null! : service.Apply);
         binder.AddMethod(AgentRpcMethods.Query, service is null ? null! : service.Query);
         binder.AddMethod(AgentRpcMethods.RaftStatus, service is null ? null! : service.RaftStatus);
+        binder.AddMethod(AgentRpcMethods.Status, service is null ? null! : service.Status);
+        binder.AddMethod(AgentRpcMethods.RaftConfiguration, service is null ? null! : service.RaftConfiguration);
+        binder.AddMethod(AgentRpcMethods.RemovePeer, service is null ? null! : service.RemovePeer);
+        binder.AddMethod(AgentRpcMethods.TransferLeader, service is null ? null! : service.TransferLeader);
+        binder.AddMethod(AgentRpcMethods.SnapshotSave, service is null ? null! : service.SnapshotSave);
     }
 
     public abstract Task<ApplyResult> Apply(StateCommand command, ServerCallContext context);
@@ -25,42 +31,90 @@ internal abstract class AgentRpcBase
     public abstract Task<QueryResponse> Query(QueryRequest request, ServerCallContext context);
 
     public abstract Task<RaftStatusResponse> RaftStatus(RaftStatusRequest request, ServerCallContext context);
+
+    public abstract Task<StatusResponse> Status(StatusRequest request, ServerCallContext context);
+
+    public abstract Task<RaftConfigurationReply> RaftConfiguration(RaftConfigurationRequest request, ServerCallContext context);
+
+    public abstract Task<OperatorResponse> RemovePeer(RaftPeer request, ServerCallContext context);
+
+    public abstract Task<OperatorResponse> TransferLeader(TransferLeaderRequest request, ServerCallContext context);
+
+    public abstract Task SnapshotSave(SnapshotSaveRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context);
 }
 
-/// <summary>The server side of agent RPC: applies forwarded writes and answers forwarded reads from this server's state.</summary>
-internal sealed class AgentRpcService(IStateWriter writer, IStateReader reader, Cluster.ServerConsensus? consensus = null) : AgentRpcBase
+/// <summary>
+/// The server side of agent RPC: applies forwarded writes, answers forwarded reads from this server's state, and
+/// carries out the status and operator requests client agents (and followers) forward.
+/// </summary>
+internal sealed class AgentRpcService(
+    IStateWriter writer,
+    IStateReader reader,
+    IClusterStatus cluster,
+    IRaftOperator raftOperator,
+    Cluster.ServerConsensus? consensus = null) : AgentRpcBase
 {
+    private const int ChunkSize = 1 << 20;
+
     public override Task<RaftStatusResponse> RaftStatus(RaftStatusRequest request, ServerCallContext context) =>
         Task.FromResult(new RaftStatusResponse(consensus?.Host?.Configuration.Members.Count > 0, consensus?.LeaderAddress));
 
-    public override async Task<ApplyResult> Apply(StateCommand command, ServerCallContext context)
-    {
-        try
-        {
-            return await writer.ApplyAsync(command, context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (NoServerException ex)
-        {
-            // Unavailable: the caller may try again (or another server), as with a server that is down.
-            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message));
-        }
-    }
+    public override Task<ApplyResult> Apply(StateCommand command, ServerCallContext context) =>
+        AnswerAsync(() => writer.ApplyAsync(command, context.CancellationToken));
 
-    public override async Task<QueryResponse> Query(QueryRequest request, ServerCallContext context)
-    {
-        var options = new QueryOptions(request.MinIndex, TimeSpan.FromMilliseconds(request.WaitMilliseconds), request.Consistency);
-        try
+    public override Task<QueryResponse> Query(QueryRequest request, ServerCallContext context) =>
+        AnswerAsync(async () =>
         {
+            var options = new QueryOptions(request.MinIndex, TimeSpan.FromMilliseconds(request.WaitMilliseconds), request.Consistency);
             var result = await request.Query.QueryUntypedAsync(reader, options, context.CancellationToken).ConfigureAwait(false);
             return new QueryResponse(
                 JsonSerializer.SerializeToElement(result.Value, request.Query.ResultType, StateJson.Options),
                 result.Index,
                 result.KnownLeader,
                 (long)Math.Clamp(result.LastContact.TotalMilliseconds, 0, int.MaxValue));
-        }
-        catch (NoServerException ex)
+        });
+
+    public override async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
+        new(await cluster.LeaderAsync(context.CancellationToken).ConfigureAwait(false),
+            await cluster.PeersAsync(context.CancellationToken).ConfigureAwait(false));
+
+    public override Task<RaftConfigurationReply> RaftConfiguration(RaftConfigurationRequest request, ServerCallContext context) =>
+        AnswerAsync(() => raftOperator.ConfigurationAsync(request.Stale, context.CancellationToken));
+
+    public override Task<OperatorResponse> RemovePeer(RaftPeer request, ServerCallContext context) =>
+        AnswerAsync(async () =>
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message));
+            await raftOperator.RemovePeerAsync(request, context.CancellationToken).ConfigureAwait(false);
+            return new OperatorResponse();
+        });
+
+    public override Task<OperatorResponse> TransferLeader(TransferLeaderRequest request, ServerCallContext context) =>
+        AnswerAsync(async () =>
+        {
+            await raftOperator.TransferLeadershipAsync(request.Id, context.CancellationToken).ConfigureAwait(false);
+            return new OperatorResponse();
+        });
+
+    public override async Task SnapshotSave(SnapshotSaveRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
+    {
+        var snapshot = await AnswerAsync(() => raftOperator.SaveSnapshotAsync(request.Stale, context.CancellationToken)).ConfigureAwait(false);
+        for (var offset = 0; offset == 0 || offset < snapshot.Archive.Length; offset += ChunkSize)
+        {
+            var data = snapshot.Archive.AsSpan(offset, Math.Min(ChunkSize, snapshot.Archive.Length - offset)).ToArray();
+            await responseStream.WriteAsync(new SnapshotChunk(snapshot.Index, data), context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Failures the caller can act on cross as RPC status codes (see <see cref="RpcErrors"/>).</summary>
+    private static async Task<T> AnswerAsync<T>(Func<Task<T>> answer)
+    {
+        try
+        {
+            return await answer().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RpcErrors.ToRpc(ex) is { } rpc)
+        {
+            throw rpc;
         }
     }
 }

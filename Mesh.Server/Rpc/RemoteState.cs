@@ -17,14 +17,14 @@ public sealed class RemoteState(ServerConnections connections, Func<string?> pic
     public async Task<ApplyResult> ApplyAsync(StateCommand command, CancellationToken cancellationToken = default)
     {
         var call = Invoker().AsyncUnaryCall(AgentRpcMethods.Apply, null, new CallOptions(cancellationToken: cancellationToken), command);
-        return await Translate(call.ResponseAsync).ConfigureAwait(false);
+        return await RpcErrors.Translate(call.ResponseAsync).ConfigureAwait(false);
     }
 
     public async Task<QueryResult<T>> QueryAsync<T>(StateQuery<T> query, QueryOptions options, CancellationToken cancellationToken = default)
     {
         var request = new QueryRequest(query, options.MinIndex, (long)options.Wait.TotalMilliseconds, options.Consistency);
         var callOptions = new CallOptions(deadline: DateTime.UtcNow + options.Wait + CallMargin, cancellationToken: cancellationToken);
-        var response = await Translate(Invoker().AsyncUnaryCall(AgentRpcMethods.Query, null, callOptions, request).ResponseAsync).ConfigureAwait(false);
+        var response = await RpcErrors.Translate(Invoker().AsyncUnaryCall(AgentRpcMethods.Query, null, callOptions, request).ResponseAsync).ConfigureAwait(false);
         return new QueryResult<T>(response.Value.Deserialize<T>(StateJson.Options)!, response.Index)
         {
             KnownLeader = response.KnownLeader,
@@ -33,20 +33,18 @@ public sealed class RemoteState(ServerConnections connections, Func<string?> pic
     }
 
     private CallInvoker Invoker() =>
-        pickServer() is { } server ? connections.For(server) : throw new NoServerException("No known Consul servers");
-
-    private static async Task<T> Translate<T>(Task<T> response)
-    {
-        try
-        {
-            return await response.ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-        {
-            throw new NoServerException($"rpc error: {ex.Status.Detail}");
-        }
-    }
+        pickServer() is { } server ? connections.For(server) : throw NoServerException.NoneKnown();
 }
 
 /// <summary>No server could be reached (Consul answers these with 500 "No known Consul servers" / rpc errors).</summary>
-public sealed class NoServerException(string message) : Exception(message);
+public sealed class NoServerException(string message) : Exception(message)
+{
+    /// <summary>A client agent that knows no server (Consul's structs.ErrNoServers).</summary>
+    public static NoServerException NoneKnown() => new("No known Consul servers") { Undelivered = true };
+
+    /// <summary>
+    /// The request certainly took no effect: it never reached a server (no server known, connection refused) or
+    /// the server refused it unapplied (no leader). Otherwise the answer was lost and the outcome is unknown.
+    /// </summary>
+    public bool Undelivered { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Mesh.Server.State;
@@ -12,6 +13,7 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(CatalogRegister), "catalog-register")]
 [JsonDerivedType(typeof(CatalogDeregister), "catalog-deregister")]
 [JsonDerivedType(typeof(CheckStatusUpdate), "check-status")]
+[JsonDerivedType(typeof(StateRestore), "state-restore")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>
@@ -35,6 +37,13 @@ public sealed record CatalogDeregister(string Node, string? ServiceID = null, st
 
 /// <summary>A check's new status and output, as an agent reports it.</summary>
 public sealed record CheckStatusUpdate(string Node, string CheckID, string Status, string Output) : StateCommand;
+
+/// <summary>
+/// Replaces the whole state with a saved snapshot's (PUT /v1/snapshot): <paramref name="State"/> is what
+/// <see cref="StateStore.StateSnapshot.WriteTo"/> wrote. Applied at its own index, which every read then reports
+/// at least, so blocking queries wake and indexes never go backwards.
+/// </summary>
+public sealed record StateRestore(JsonElement State) : StateCommand;
 
 /// <summary>The outcome of applying one command at one index.</summary>
 /// <param name="Index">The index the command was applied at.</param>

@@ -9,7 +9,7 @@ public sealed partial class StateStore
         {
             var reader = new StateReader(this);
             var value = query(reader);
-            return new QueryResult<T>(value, Math.Max(1, reader.Index));
+            return new QueryResult<T>(value, ResultIndex(reader));
         }
     }
 
@@ -32,7 +32,7 @@ public sealed partial class StateStore
             {
                 var reader = new StateReader(this);
                 var value = query(reader);
-                var index = Math.Max(1, reader.Index);
+                var index = ResultIndex(reader);
                 if (minIndex == 0 || index > minIndex || timeProvider.GetUtcNow() >= deadline)
                 {
                     return new QueryResult<T>(value, index);
@@ -54,6 +54,9 @@ public sealed partial class StateStore
             }
         }
     }
+
+    // Never below 1 (Consul's rule), nor below the last restore, which changed everything at once.
+    private ulong ResultIndex(StateReader reader) => Math.Max(Math.Max(1, reader.Index), _restoredAt);
 }
 
 /// <summary>A query's value and the index it reflects (X-Consul-Index, never below 1).</summary>

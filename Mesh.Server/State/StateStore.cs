@@ -56,11 +56,19 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 CatalogRegister register => ApplyRegister(register, at, changes),
                 CatalogDeregister deregister => ApplyDeregister(deregister, at, changes),
                 CheckStatusUpdate update => ApplyCheckStatus(update, at, changes),
+                StateRestore restore => ApplyRestore(restore, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;
         }
-        _watches.Notify(changes.Keys);
+        if (changes.Everything)
+        {
+            _watches.NotifyAll();
+        }
+        else
+        {
+            _watches.Notify(changes.Keys);
+        }
         return result;
     }
 
@@ -72,6 +80,9 @@ public sealed partial class StateStore(TimeProvider timeProvider)
     private sealed class ChangeSet
     {
         public HashSet<WatchKey> Keys { get; } = [];
+
+        /// <summary>The whole store was replaced: every blocking query wakes.</summary>
+        public bool Everything { get; set; }
 
         public void Add(WatchKey key) => Keys.Add(key);
     }

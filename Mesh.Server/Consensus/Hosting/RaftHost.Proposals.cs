@@ -89,7 +89,7 @@ public sealed partial class RaftHost
         {
             if (_accepted.TryRemove(accepted, out var proposal))
             {
-                proposal.Completion.TrySetException(new RaftRequestRejectedException(
+                proposal.Completion.TrySetException(new RaftOutcomeUnknownException(
                     $"The outcome of the proposal at index {accepted} is unknown: a snapshot from the new leader replaced the log."));
             }
         }

@@ -9,3 +9,9 @@ public sealed class NotLeaderException(string? leaderId)
 
 /// <summary>The leader refused the proposal (transfer in progress, not ready yet, ...), or the entry was lost.</summary>
 public sealed class RaftRequestRejectedException(string message) : Exception(message);
+
+/// <summary>
+/// Whether the proposal was applied cannot be told (a snapshot from a new leader replaced the log it was in):
+/// unlike a refusal, proposing it again might apply it twice.
+/// </summary>
+public sealed class RaftOutcomeUnknownException(string message) : Exception(message);
