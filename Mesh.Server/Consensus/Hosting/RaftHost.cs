@@ -46,6 +46,7 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         _node = new RaftNode(options.Id, options.Raft, state, new Random());
         _status = CurrentStatus();
         _metrics = new RaftMetrics(options.MeterFactory, this);
+        _clockStart = time.GetTimestamp();
         _workers =
         [
             Task.Run(RunEventLoopAsync),
@@ -140,16 +141,11 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         {
             await foreach (var raftEvent in _events.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                var actions = _node.Step(raftEvent);
-                _status = CurrentStatus();
-                if (raftEvent is Tick)
+                // The timer's tick only wakes the loop: the clock decides how many ticks are due.
+                StepDueTicks();
+                if (raftEvent is not Tick)
                 {
-                    // Copied once a tick rather than at every event: only the lag gauge reads it.
-                    _followerMatches = _node.FollowerMatches();
-                }
-                foreach (var action in actions)
-                {
-                    Carry(action);
+                    StepCore(raftEvent);
                 }
             }
         }
@@ -165,6 +161,21 @@ public sealed partial class RaftHost : IRaftMessageSink, IAsyncDisposable
         {
             _storageQueue.Writer.TryComplete();
             _applyQueue.Writer.TryComplete();
+        }
+    }
+
+    private void StepCore(RaftEvent raftEvent)
+    {
+        var actions = _node.Step(raftEvent);
+        _status = CurrentStatus();
+        if (raftEvent is Tick)
+        {
+            // Copied once a tick rather than at every event: only the lag gauge reads it.
+            _followerMatches = _node.FollowerMatches();
+        }
+        foreach (var action in actions)
+        {
+            Carry(action);
         }
     }
 
