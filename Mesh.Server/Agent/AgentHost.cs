@@ -146,7 +146,9 @@ public static class AgentHost
                 sp.GetRequiredService<ILeadership>(),
                 sp.GetService<ServerConsensus>(),
                 config,
-                sp.GetRequiredService<IStateWriter>(),
+                sp.GetService<ServerConsensus>() is { } consensus
+                    ? new LeaderOnlyWriter(consensus, sp.GetRequiredService<TimeProvider>())
+                    : sp.GetRequiredService<IStateWriter>(),
                 sp.GetRequiredService<IStateReader>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LeaderDuties>>()));

@@ -39,14 +39,27 @@ public sealed partial class LeaderDuties(
                 await foreach (var change in membership.Gossip.WatchAsync(includeCurrent: true, leading.Token).ConfigureAwait(false))
                 {
                     consensus?.LearnServerAddresses();
-                    await ReconcileCatalogAsync(change, leading.Token).ConfigureAwait(false);
-                    await ReconcileServerAsync(change, leading.Token).ConfigureAwait(false);
+                    await ReconcileAsync(change, leading.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 _logger.LogInformation("Cluster leadership lost");
             }
+        }
+    }
+
+    private async Task ReconcileAsync(MemberEvent change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileCatalogAsync(change, cancellationToken).ConfigureAwait(false);
+            await ReconcileServerAsync(change, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One member failing (leadership just lost, a server unreachable) must not stop the others, nor the agent.
+            _logger.LogWarning("Reconciling member {Node} failed: {Error}", change.Member.Name, ex.Message);
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed class RemoteCluster(ServerConnections connections, Func<string?> p
         CallAsync(AgentRpcMethods.TransferLeader, new TransferLeaderRequest(id), cancellationToken);
 
     public Task<SavedSnapshot> SaveSnapshotAsync(bool stale, CancellationToken cancellationToken = default) =>
-        RpcErrors.Translate(ReceiveSnapshotAsync(stale, cancellationToken));
+        RpcErrors.Translate(ReceiveSnapshotAsync(stale, cancellationToken), cancellationToken);
 
     private async Task<SavedSnapshot> ReceiveSnapshotAsync(bool stale, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed class RemoteCluster(ServerConnections connections, Func<string?> p
     private Task<TResponse> CallAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CancellationToken cancellationToken)
         where TRequest : class
         where TResponse : class =>
-        RpcErrors.Translate(Invoker().AsyncUnaryCall(method, null, Options(cancellationToken), request).ResponseAsync);
+        RpcErrors.Translate(Invoker().AsyncUnaryCall(method, null, Options(cancellationToken), request).ResponseAsync, cancellationToken);
 
     private static CallOptions Options(CancellationToken cancellationToken) =>
         new(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);

@@ -17,14 +17,14 @@ public sealed class RemoteState(ServerConnections connections, Func<string?> pic
     public async Task<ApplyResult> ApplyAsync(StateCommand command, CancellationToken cancellationToken = default)
     {
         var call = Invoker().AsyncUnaryCall(AgentRpcMethods.Apply, null, new CallOptions(cancellationToken: cancellationToken), command);
-        return await RpcErrors.Translate(call.ResponseAsync).ConfigureAwait(false);
+        return await RpcErrors.Translate(call.ResponseAsync, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<QueryResult<T>> QueryAsync<T>(StateQuery<T> query, QueryOptions options, CancellationToken cancellationToken = default)
     {
         var request = new QueryRequest(query, options.MinIndex, (long)options.Wait.TotalMilliseconds, options.Consistency);
         var callOptions = new CallOptions(deadline: DateTime.UtcNow + options.Wait + CallMargin, cancellationToken: cancellationToken);
-        var response = await RpcErrors.Translate(Invoker().AsyncUnaryCall(AgentRpcMethods.Query, null, callOptions, request).ResponseAsync).ConfigureAwait(false);
+        var response = await RpcErrors.Translate(Invoker().AsyncUnaryCall(AgentRpcMethods.Query, null, callOptions, request).ResponseAsync, cancellationToken).ConfigureAwait(false);
         return new QueryResult<T>(response.Value.Deserialize<T>(StateJson.Options)!, response.Index)
         {
             KnownLeader = response.KnownLeader,

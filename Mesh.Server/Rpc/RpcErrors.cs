@@ -40,7 +40,7 @@ internal static class RpcErrors
     };
 
     /// <summary>On the caller: the server's answer, or its failure as the exception the API answers with.</summary>
-    public static async Task<T> Translate<T>(Task<T> response)
+    public static async Task<T> Translate<T>(Task<T> response, CancellationToken cancellationToken)
     {
         try
         {
@@ -49,6 +49,12 @@ internal static class RpcErrors
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
             throw new NoServerException($"rpc error: {ex.Status.Detail}") { Undelivered = NeverApplied(ex) };
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // The caller cancelled (a leader stepping down, the agent stopping): say so as .NET does, or the caller
+            // takes it for a failed call, and a background service that stops on cancellation crashes instead.
+            throw new OperationCanceledException(ex.Status.Detail, ex, cancellationToken);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
         {

@@ -57,6 +57,53 @@ internal static class MeshProcess
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    private const int StablePortsFrom = 10000;
+    private static readonly HashSet<int> StablePortsHandedOut = [];
+
+    /// <summary>
+    /// A loopback port free for TCP and UDP (gossip uses both) below the kernel's ephemeral range, never handed
+    /// out twice in this test run. An ephemeral port can be taken by any outgoing connection between its choice
+    /// and the agent's bind, or while a killed agent is down before its restart; these cannot.
+    /// </summary>
+    public static int StablePort()
+    {
+        var below = EphemeralPortsFrom();
+        lock (StablePortsHandedOut)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(StablePortsFrom, below);
+                if (StablePortsHandedOut.Add(port) && IsFree(port))
+                {
+                    return port;
+                }
+            }
+        }
+    }
+
+    private static int EphemeralPortsFrom()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split('\t', ' ')[0], out var first) && first > StablePortsFrom + 1000
+            ? first
+            : 32768;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var tcp = new TcpListener(IPAddress.Loopback, port);
+            tcp.Start();
+            using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }
 
 internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
@@ -152,6 +199,25 @@ internal sealed class AgentProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process freezes (as in a long GC pause or a stalled VM) until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a paused process runs on from where it stopped.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var info = new ProcessStartInfo("kill") { UseShellExecute = false };
+        info.ArgumentList.Add($"-{signal}");
+        info.ArgumentList.Add(ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = System.Diagnostics.Process.Start(info)!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {ProcessId} exited with {kill.ExitCode}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
@@ -209,6 +275,9 @@ internal sealed class AgentProcess : IAsyncDisposable
 internal sealed record AgentPorts(int Http, int Server, int SerfLan)
 {
     public static AgentPorts Free() => new(MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort());
+
+    /// <summary>Ports no outgoing connection can take, for agents that are killed and restarted on them (see <see cref="MeshProcess.StablePort"/>).</summary>
+    public static AgentPorts Stable() => new(MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort());
 
     public string[] Flags() => ["-http-port", Text(Http), "-server-port", Text(Server), "-serf-lan-port", Text(SerfLan)];
 

@@ -59,6 +59,20 @@ public sealed class AgentRpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_call_cancelled_by_its_caller_is_an_operation_cancelled()
+    {
+        var current = await _remote.QueryAsync(new KvListQuery("rpc/cancel/"), QueryOptions.Now);
+        using var cancel = new CancellationTokenSource();
+        var blocked = _remote.QueryAsync(new KvListQuery("rpc/cancel/"), new QueryOptions(current.Index, TimeSpan.FromSeconds(30)), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        // Not an RpcException: callers that stop on cancellation (leader duties, anti-entropy) must see it as such.
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(cancel.Token, error.CancellationToken);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error()
     {
         var nowhere = new RemoteState(_connections, () => $"127.0.0.1:{MeshProcess.FreeTcpPort()}");

@@ -24,7 +24,7 @@ public sealed class RpcErrorsTests
     public async Task A_server_without_a_leader_applied_nothing()
     {
         var error = await Assert.ThrowsAsync<NoServerException>(() =>
-            RpcErrors.Translate(Task.FromException<int>(new RpcException(new Status(StatusCode.Unavailable, ServerConsensus.NoLeader)))));
+            RpcErrors.Translate(Task.FromException<int>(new RpcException(new Status(StatusCode.Unavailable, ServerConsensus.NoLeader))), CancellationToken.None));
 
         Assert.True(error.Undelivered);
     }
@@ -35,7 +35,7 @@ public sealed class RpcErrorsTests
     public async Task A_lost_answer_leaves_the_outcome_unknown(StatusCode code, string detail)
     {
         var error = await Assert.ThrowsAsync<NoServerException>(() =>
-            RpcErrors.Translate(Task.FromException<int>(new RpcException(new Status(code, detail)))));
+            RpcErrors.Translate(Task.FromException<int>(new RpcException(new Status(code, detail))), CancellationToken.None));
 
         Assert.False(error.Undelivered);
     }
