@@ -54,7 +54,10 @@ public sealed partial class LeaderDuties
             Output = output,
             Type = "serf",
         };
-        await ApplyAsync(new CatalogRegister(node, Checks: [serfHealth], SkipNodeUpdate: ReferenceEquals(node, existing)), member.Name, cancellationToken).ConfigureAwait(false);
+        // A node the read did not find may be registered by its own agent before this write applies: then it is
+        // left as its agent wrote it (the store creates a missing node even when told to skip the update).
+        var skipNodeUpdate = existing is null || ReferenceEquals(node, existing);
+        await ApplyAsync(new CatalogRegister(node, Checks: [serfHealth], SkipNodeUpdate: skipNodeUpdate), member.Name, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(StateCommand command, string node, CancellationToken cancellationToken)
