@@ -23,6 +23,9 @@ public sealed partial class LeaderDuties(
     TimeProvider time,
     ILogger<LeaderDuties> logger) : BackgroundService
 {
+    /// <summary>Consul's reconcile_interval.</summary>
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+
     private readonly IStateWriter _writer = writer;
     private readonly IStateReader _reader = reader;
     private readonly ILogger _logger = logger;
@@ -34,18 +37,36 @@ public sealed partial class LeaderDuties(
             var leads = await leadership.WaitForLeadershipAsync(stoppingToken).ConfigureAwait(false);
             using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leads);
             _logger.LogInformation("Cluster leadership acquired");
-            try
+            while (!leading.IsCancellationRequested)
             {
-                await foreach (var change in membership.Gossip.WatchAsync(includeCurrent: true, leading.Token).ConfigureAwait(false))
-                {
-                    consensus?.LearnServerAddresses();
-                    await ReconcileAsync(change, leading.Token).ConfigureAwait(false);
-                }
+                await ReconcilePassAsync(leading.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            if (!stoppingToken.IsCancellationRequested)
             {
                 _logger.LogInformation("Cluster leadership lost");
             }
+        }
+    }
+
+    /// <summary>
+    /// Every member as it is now, then every change, for one reconcile interval. Starting over each interval (as
+    /// Consul's leader reconciles every minute) repairs what a restored snapshot or a failed write left behind.
+    /// </summary>
+    private async Task ReconcilePassAsync(CancellationToken leading)
+    {
+        using var interval = new CancellationTokenSource(ReconcileInterval, time);
+        using var pass = CancellationTokenSource.CreateLinkedTokenSource(leading, interval.Token);
+        try
+        {
+            await foreach (var change in membership.Gossip.WatchAsync(includeCurrent: true, pass.Token).ConfigureAwait(false))
+            {
+                consensus?.LearnServerAddresses();
+                await ReconcileAsync(change, pass.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (pass.IsCancellationRequested)
+        {
+            // The interval is over, or leadership (or the agent) ended.
         }
     }
 
