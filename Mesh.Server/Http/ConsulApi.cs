@@ -22,6 +22,8 @@ public static class ConsulApi
         StatusEndpoints.Map(v1);
         OperatorEndpoints.Map(v1);
         SnapshotEndpoints.Map(v1);
+        IntentionEndpoints.Map(v1);
+        AgentConnectEndpoints.Map(v1);
         return app;
     }
 }

@@ -14,6 +14,7 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(CatalogDeregister), "catalog-deregister")]
 [JsonDerivedType(typeof(CheckStatusUpdate), "check-status")]
 [JsonDerivedType(typeof(StateRestore), "state-restore")]
+[JsonDerivedType(typeof(Intentions.IntentionApply), "intention-apply")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>

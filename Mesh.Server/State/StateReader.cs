@@ -1,3 +1,5 @@
+using Mesh.Server.State.Intentions;
+
 namespace Mesh.Server.State;
 
 /// <summary>
@@ -46,6 +48,9 @@ public sealed class StateReader
     public IReadOnlyList<CatalogCheck> ServiceChecks(string service) => _store.ReadServiceChecks(this, service);
 
     public IReadOnlyList<CatalogCheck> AllChecks() => _store.ReadAllChecks(this);
+
+    /// <summary>Every intention, most specific first.</summary>
+    public IReadOnlyList<Intention> Intentions() => _store.ReadIntentions(this);
 
     internal void Touch(WatchKey key, ulong index)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.Server.State.Intentions;
 
 namespace Mesh.Server.State;
 
@@ -25,7 +26,8 @@ public sealed partial class StateStore
                 [.. _nodes.Values],
                 [.. _services.Values.SelectMany(onNode => onNode.Values)],
                 [.. _checks.Values.SelectMany(onNode => onNode.Values)],
-                _restoredAt));
+                _restoredAt,
+                [.. _intentions.Values]));
         }
     }
 
@@ -127,6 +129,7 @@ public sealed partial class StateStore
         snapshot.Nodes.ForEach(n => _nodes[n.Node] = n);
         snapshot.Services.ForEach(PutService);
         snapshot.Checks.ForEach(PutCheck);
+        ReplaceIntentions(snapshot.Intentions);
     }
 
     /// <summary>The store as it was when captured.</summary>
@@ -150,5 +153,6 @@ public sealed partial class StateStore
         List<CatalogNode> Nodes,
         List<CatalogService> Services,
         List<CatalogCheck> Checks,
-        ulong RestoredAt = 0);
+        ulong RestoredAt = 0,
+        List<Intention>? Intentions = null);
 }

@@ -57,6 +57,7 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 CatalogDeregister deregister => ApplyDeregister(deregister, at, changes),
                 CheckStatusUpdate update => ApplyCheckStatus(update, at, changes),
                 StateRestore restore => ApplyRestore(restore, at, changes),
+                Intentions.IntentionApply intention => ApplyIntention(intention, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;

@@ -11,6 +11,7 @@ public readonly record struct WatchKey(WatchKind Kind, string Name)
     public static readonly WatchKey Nodes = new(WatchKind.Nodes, "");
     public static readonly WatchKey Services = new(WatchKind.Services, "");
     public static readonly WatchKey Checks = new(WatchKind.Checks, "");
+    public static readonly WatchKey Intentions = new(WatchKind.Intentions, "");
 }
 
 public enum WatchKind
@@ -31,4 +32,6 @@ public enum WatchKind
     Services,
     /// <summary>Any check.</summary>
     Checks,
+    /// <summary>Any intention.</summary>
+    Intentions,
 }

@@ -16,6 +16,7 @@ namespace Mesh.Server.State.Queries;
 [JsonDerivedType(typeof(ServiceEntriesQuery), "service-entries")]
 [JsonDerivedType(typeof(ServiceChecksQuery), "service-checks")]
 [JsonDerivedType(typeof(ChecksQuery), "checks")]
+[JsonDerivedType(typeof(Intentions.IntentionsQuery), "intentions")]
 public abstract record StateQuery
 {
     /// <summary>Runs the read; the reader records what a blocking query must watch.</summary>
