@@ -1,14 +1,8 @@
-using System.Net;
 using Mesh.Server.Consensus;
 using Mesh.Server.Consensus.Hosting;
 using Mesh.Server.Consensus.Transport;
+using Mesh.Server.Tests.Consensus.Transport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Mesh.Server.Tests.Consensus.Hosting;
 
@@ -49,16 +43,8 @@ internal sealed class RaftServer : IAsyncDisposable
     public static async Task<RaftServer> ListenAsync(string id)
     {
         var inbox = new RaftInbox();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(inbox);
-        var web = builder.Build();
-        web.MapGrpcService<RaftTransportService>();
-        await web.StartAsync();
-        var url = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new RaftServer(id, web, inbox, $"127.0.0.1:{url.Port}");
+        var (web, port) = await RaftTransportHost.StartAsync(inbox);
+        return new RaftServer(id, web, inbox, $"127.0.0.1:{port}");
     }
 
     /// <summary>Starts the Raft server from its directory, with a fresh state machine rebuilt from the log.</summary>

@@ -1,14 +1,7 @@
-using System.Net;
 using Mesh.Server.Consensus;
 using Mesh.Server.Consensus.Hosting;
 using Mesh.Server.Consensus.Transport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Mesh.Server.Tests.Consensus.Transport;
 
@@ -36,16 +29,8 @@ internal sealed class RaftEndpoint : IAsyncDisposable
         sink ??= new RecordingSink();
         var inbox = new RaftInbox();
         inbox.Attach(sink);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(inbox);
-        var web = builder.Build();
-        web.MapGrpcService<RaftTransportService>();
-        await web.StartAsync();
-        var url = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new RaftEndpoint(web, sink, url.Port);
+        var (web, bound) = await RaftTransportHost.StartAsync(inbox, port);
+        return new RaftEndpoint(web, sink, bound);
     }
 
     public Task StopAsync() => _web.StopAsync();
