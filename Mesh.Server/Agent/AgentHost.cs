@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Mesh.Server.Agent.Membership;
 using Mesh.Server.Cluster;
 using Mesh.Server.Config;
+using Mesh.Server.Connect;
 using Mesh.Server.Consensus.Transport;
 using Mesh.Server.Http;
 using Mesh.Server.Rpc;
@@ -55,6 +56,10 @@ public static class AgentHost
         {
             builder.Services.AddSingleton<StateStore>();
             AddServerState(builder.Services, config);
+            if (config.ConnectEnabled)
+            {
+                AddConnectCa(builder.Services, config);
+            }
         }
         else
         {
@@ -116,6 +121,23 @@ public static class AgentHost
         services.AddSingleton<IStateWriter, RaftStateWriter>();
         services.AddSingleton<IStateReader, RaftStateReader>();
         services.AddSingleton<IRaftOperator, RaftOperator>();
+    }
+
+    /// <summary>The built-in CA: the leader creates the first root; any server signs leaves and takes configuration updates.</summary>
+    private static void AddConnectCa(IServiceCollection services, AgentConfig config)
+    {
+        services.AddSingleton(sp => new CaManager(sp.GetRequiredService<IStateWriter>(), sp.GetRequiredService<IStateReader>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LeafCertificates(sp.GetRequiredService<IStateReader>(), config.Datacenter, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new ConnectCaLeader(
+            sp.GetRequiredService<ILeadership>(),
+            new CaManager(
+                sp.GetService<ServerConsensus>() is { } consensus
+                    ? new LeaderOnlyWriter(consensus, sp.GetRequiredService<TimeProvider>())
+                    : sp.GetRequiredService<IStateWriter>(),
+                sp.GetRequiredService<IStateReader>(),
+                sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConnectCaLeader>>()));
     }
 
     /// <summary>The pool as the local agent leaves it: a Raft server steps down and waits to be removed (<see cref="ServerLeave"/>).</summary>

@@ -5,6 +5,7 @@ using Mesh.Server.Agent;
 using Mesh.Server.Cli.Commands;
 using Mesh.Server.Cli.Commands.Catalog;
 using Mesh.Server.Cli.Commands.Intention;
+using Mesh.Server.Cli.Commands.Connect;
 using Mesh.Server.Cli.Commands.Kv;
 using Mesh.Server.Cli.Commands.Operator;
 using Mesh.Server.Cli.Commands.Services;
@@ -107,6 +108,7 @@ public static class MeshCommand
         {
             AgentCommand.Create(context),
             CatalogCommand.Create(context),
+            ConnectCommand.Create(context),
             ForceLeaveCommand.Create(context),
             IntentionCommand.Create(context),
             JoinCommand.Create(context),

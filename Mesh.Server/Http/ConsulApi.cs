@@ -24,6 +24,7 @@ public static class ConsulApi
         SnapshotEndpoints.Map(v1);
         IntentionEndpoints.Map(v1);
         AgentConnectEndpoints.Map(v1);
+        ConnectCaEndpoints.Map(v1);
         return app;
     }
 }

@@ -65,6 +65,11 @@ internal sealed class AgentRpcService(
     public override Task<QueryResponse> Query(QueryRequest request, ServerCallContext context) =>
         AnswerAsync(async () =>
         {
+            if (request.Query is State.ConnectCa.ConnectCaQuery { WithPrivateKeys: true })
+            {
+                // Servers sign from their own replica; a CA key never leaves a server over the wire.
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "CA private keys are not served over RPC"));
+            }
             var options = new QueryOptions(request.MinIndex, TimeSpan.FromMilliseconds(request.WaitMilliseconds), request.Consistency);
             var result = await request.Query.QueryUntypedAsync(reader, options, context.CancellationToken).ConfigureAwait(false);
             return new QueryResponse(

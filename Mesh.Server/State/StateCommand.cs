@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mesh.Server.State.ConnectCa;
 
 namespace Mesh.Server.State;
 
@@ -15,6 +16,8 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(CheckStatusUpdate), "check-status")]
 [JsonDerivedType(typeof(StateRestore), "state-restore")]
 [JsonDerivedType(typeof(Intentions.IntentionApply), "intention-apply")]
+[JsonDerivedType(typeof(ConnectCaSetRoot), "connect-ca-set-root")]
+[JsonDerivedType(typeof(ConnectCaSetConfig), "connect-ca-set-config")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>

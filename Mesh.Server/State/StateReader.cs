@@ -51,6 +51,8 @@ public sealed class StateReader
 
     /// <summary>Every intention, most specific first.</summary>
     public IReadOnlyList<Intention> Intentions() => _store.ReadIntentions(this);
+    /// <summary>The Connect CA: cluster identity, roots (with their keys) and configuration.</summary>
+    public ConnectCa.ConnectCaState ConnectCa() => _store.ReadConnectCa(this);
 
     internal void Touch(WatchKey key, ulong index)
     {

@@ -27,7 +27,8 @@ public sealed partial class StateStore
                 [.. _services.Values.SelectMany(onNode => onNode.Values)],
                 [.. _checks.Values.SelectMany(onNode => onNode.Values)],
                 _restoredAt,
-                [.. _intentions.Values]));
+                [.. _intentions.Values],
+                CaptureConnectCa()));
         }
     }
 
@@ -130,6 +131,7 @@ public sealed partial class StateStore
         snapshot.Services.ForEach(PutService);
         snapshot.Checks.ForEach(PutCheck);
         ReplaceIntentions(snapshot.Intentions);
+        ReplaceConnectCa(snapshot.ConnectCa);
     }
 
     /// <summary>The store as it was when captured.</summary>
@@ -154,5 +156,6 @@ public sealed partial class StateStore
         List<CatalogService> Services,
         List<CatalogCheck> Checks,
         ulong RestoredAt = 0,
-        List<Intention>? Intentions = null);
+        List<Intention>? Intentions = null,
+        ConnectCa.ConnectCaState? ConnectCa = null);
 }

@@ -58,6 +58,8 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 CheckStatusUpdate update => ApplyCheckStatus(update, at, changes),
                 StateRestore restore => ApplyRestore(restore, at, changes),
                 Intentions.IntentionApply intention => ApplyIntention(intention, at, changes),
+                ConnectCa.ConnectCaSetRoot set => ApplyConnectCaSetRoot(set, at, changes),
+                ConnectCa.ConnectCaSetConfig set => ApplyConnectCaSetConfig(set, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;

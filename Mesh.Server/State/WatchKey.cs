@@ -12,6 +12,7 @@ public readonly record struct WatchKey(WatchKind Kind, string Name)
     public static readonly WatchKey Services = new(WatchKind.Services, "");
     public static readonly WatchKey Checks = new(WatchKind.Checks, "");
     public static readonly WatchKey Intentions = new(WatchKind.Intentions, "");
+    public static readonly WatchKey ConnectCa = new(WatchKind.ConnectCa, "");
 }
 
 public enum WatchKind
@@ -34,4 +35,6 @@ public enum WatchKind
     Checks,
     /// <summary>Any intention.</summary>
     Intentions,
+    /// <summary>The Connect CA: roots and configuration.</summary>
+    ConnectCa,
 }

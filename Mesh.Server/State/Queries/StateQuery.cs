@@ -17,6 +17,7 @@ namespace Mesh.Server.State.Queries;
 [JsonDerivedType(typeof(ServiceChecksQuery), "service-checks")]
 [JsonDerivedType(typeof(ChecksQuery), "checks")]
 [JsonDerivedType(typeof(Intentions.IntentionsQuery), "intentions")]
+[JsonDerivedType(typeof(ConnectCa.ConnectCaQuery), "connect-ca")]
 public abstract record StateQuery
 {
     /// <summary>Runs the read; the reader records what a blocking query must watch.</summary>

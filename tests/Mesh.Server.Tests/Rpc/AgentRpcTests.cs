@@ -73,6 +73,15 @@ public sealed class AgentRpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_CA_private_key_is_never_served_over_rpc()
+    {
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            _remote.QueryAsync(new Mesh.Server.State.ConnectCa.ConnectCaQuery(WithPrivateKeys: true), QueryOptions.Now));
+
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error()
     {
         var nowhere = new RemoteState(_connections, () => $"127.0.0.1:{MeshProcess.FreeTcpPort()}");
