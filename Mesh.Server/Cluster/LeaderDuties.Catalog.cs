@@ -70,6 +70,11 @@ public sealed partial class LeaderDuties
                 _logger.LogWarning("Reconciling member {Node} failed: {Error}", node, error);
             }
         }
+        catch (Consensus.Hosting.NotLeaderException)
+        {
+            // Leadership just ended; the next leader reconciles from the full member list.
+            _logger.LogDebug("Reconciling member {Node} stopped: no longer the leader", node);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // One member's write failing must not stop reconciling the others.
