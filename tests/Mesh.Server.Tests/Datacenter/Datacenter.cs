@@ -45,7 +45,7 @@ internal sealed class Datacenter : IAsyncDisposable
         try
         {
             // Every server knows all three gossip addresses up front, so whichever starts first is joined.
-            var ports = Enumerable.Range(0, Expect).Select(_ => AgentPorts.Stable()).ToList();
+            var ports = Enumerable.Range(0, Expect).Select(_ => AgentPorts.Free()).ToList();
             var servers = ports.Select(p => datacenter.Add(isServer: true, p, ports.Where(o => o != p).Select(SerfAddress))).ToList();
             await Task.WhenAll(servers.Select(s => s.StartAsync()));
             datacenter.Log("3 servers started");
@@ -114,7 +114,7 @@ internal sealed class Datacenter : IAsyncDisposable
 
     private async Task<DatacenterAgent> StartJoinedAsync(bool isServer)
     {
-        var agent = Add(isServer, AgentPorts.Stable(), RunningServers.Select(s => s.SerfAddress));
+        var agent = Add(isServer, AgentPorts.Free(), RunningServers.Select(s => s.SerfAddress));
         await agent.StartAsync();
         return agent;
     }

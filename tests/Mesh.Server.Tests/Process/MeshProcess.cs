@@ -274,10 +274,12 @@ internal sealed class AgentProcess : IAsyncDisposable
 /// <summary>An agent's listeners, each on its own free port so that parallel tests never collide on Consul's defaults.</summary>
 internal sealed record AgentPorts(int Http, int Server, int SerfLan)
 {
-    public static AgentPorts Free() => new(MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort(), MeshProcess.FreeTcpPort());
 
-    /// <summary>Ports no outgoing connection can take, for agents that are killed and restarted on them (see <see cref="MeshProcess.StablePort"/>).</summary>
-    public static AgentPorts Stable() => new(MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort());
+    /// <summary>
+    /// Ports no outgoing connection can take, free for TCP and UDP, so an agent never loses one between their choice
+    /// and its bind, nor while it is down before a restart on them (see <see cref="MeshProcess.StablePort"/>).
+    /// </summary>
+    public static AgentPorts Free() => new(MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort());
 
     public string[] Flags() => ["-http-port", Text(Http), "-server-port", Text(Server), "-serf-lan-port", Text(SerfLan)];
 
