@@ -13,19 +13,19 @@ public sealed class LeafCertificates(IStateReader reader, string datacenter, Tim
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
+    /// <summary>How long this server's replica may take to apply what the leader already holds.</summary>
+    private static readonly TimeSpan ReplicaCatchUp = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The current leaf of <paramref name="service"/>. With <paramref name="minIndex"/> above 0, waits up to
     /// <paramref name="wait"/> for a leaf with a higher index (a renewal or a rotation), then answers the current one.
     /// </summary>
-    private static readonly QueryOptions OwnReplica = new(Consistency: Consistency.Stale);
-
     public async Task<IndexedLeaf> GetAsync(string service, ulong minIndex, TimeSpan wait, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
-            // From this server's own replica: the signing key is never fetched from another server.
-            var ca = (await reader.QueryAsync(new ConnectCaQuery(WithPrivateKeys: true), OwnReplica, cancellationToken).ConfigureAwait(false)).Value;
+            var ca = await SigningStateAsync(cancellationToken).ConfigureAwait(false);
             var leaf = await CurrentAsync(service, ca, cancellationToken).ConfigureAwait(false);
             var remaining = deadline - time.GetUtcNow();
             if (minIndex == 0 || leaf.Index > minIndex || remaining <= TimeSpan.Zero)
@@ -34,6 +34,18 @@ public sealed class LeafCertificates(IStateReader reader, string datacenter, Tim
             }
             await WaitForChangeAsync(ca.Index, leaf.RenewAt - time.GetUtcNow(), remaining, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The CA with its keys from this server's own replica (a signing key is never fetched from another server),
+    /// once the replica holds what the leader holds: right after the leader created or rotated the root, a
+    /// follower's replica may still be an entry behind.
+    /// </summary>
+    private async Task<ConnectCaState> SigningStateAsync(CancellationToken cancellationToken)
+    {
+        var leaders = await reader.QueryAsync(new ConnectCaQuery(), QueryOptions.Now, cancellationToken).ConfigureAwait(false);
+        var replica = new QueryOptions(leaders.Index > 0 ? leaders.Index - 1 : 0, ReplicaCatchUp, Consistency.Stale);
+        return (await reader.QueryAsync(new ConnectCaQuery(WithPrivateKeys: true), replica, cancellationToken).ConfigureAwait(false)).Value;
     }
 
     private async Task<IndexedLeaf> CurrentAsync(string service, ConnectCaState ca, CancellationToken cancellationToken)
