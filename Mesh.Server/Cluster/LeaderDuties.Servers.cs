@@ -13,7 +13,6 @@ namespace Mesh.Server.Cluster;
 /// </summary>
 public sealed partial class LeaderDuties
 {
-    private static readonly TimeSpan ChangeRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(30);
 
     private async Task ReconcileServerAsync(MemberEvent change, CancellationToken cancellationToken)
@@ -57,25 +56,15 @@ public sealed partial class LeaderDuties
     /// <summary>One change at a time: a change refused because another is under way is retried.</summary>
     private async Task ChangeAsync(RaftHost host, MembershipChange change, string node, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        while (true)
+        try
         {
-            try
-            {
-                await host.ChangeMembershipAsync(change, cancellationToken).ConfigureAwait(false);
-                _logger.LogInformation("Raft configuration: {Kind} {Node} ({Id})", change.Kind, node, change.ServerId);
-                return;
-            }
-            catch (RaftRequestRejectedException ex) when (time.GetElapsedTime(started) < ChangeTimeout)
-            {
-                _logger.LogDebug("Raft configuration change for {Node} deferred: {Reason}", node, ex.Message);
-            }
-            catch (RaftRequestRejectedException ex)
-            {
-                _logger.LogWarning("Raft configuration change for {Node} gave up: {Reason}", node, ex.Message);
-                return;
-            }
-            await Task.Delay(ChangeRetry, time, cancellationToken).ConfigureAwait(false);
+            await consensus!.RetryWhileRefusedAsync(() => host.ChangeMembershipAsync(change, cancellationToken), ChangeTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            _logger.LogInformation("Raft configuration: {Kind} {Node} ({Id})", change.Kind, node, change.ServerId);
+        }
+        catch (RaftRequestRejectedException ex)
+        {
+            _logger.LogWarning("Raft configuration change for {Node} gave up: {Reason}", node, ex.Message);
         }
     }
 }

@@ -27,8 +27,6 @@ public sealed partial class RaftOperator(
     /// <summary>hashicorp/raft's ErrCannotFindPeer: there is no other voter to take over.</summary>
     internal const string NoOtherVoter = "cannot find peer";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(25);
-
     // Consul's wording for a peer that is not in the configuration.
     internal static string UnknownId(string id) => $"id \"{id}\" was not found in the Raft configuration";
 
@@ -163,22 +161,13 @@ public sealed partial class RaftOperator(
     /// <summary>A change refused while another is under way (or before the leader is ready) is retried, up to the hold timeout.</summary>
     private async Task RetryRefusedAsync(Func<Task> change, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        while (true)
+        try
         {
-            try
-            {
-                await change().ConfigureAwait(false);
-                return;
-            }
-            catch (RaftRequestRejectedException ex) when (time.GetElapsedTime(started) >= consensus.HoldTimeout)
-            {
-                throw new RaftOperatorException(ex.Message);
-            }
-            catch (RaftRequestRejectedException)
-            {
-                await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
-            }
+            await consensus.RetryWhileRefusedAsync(change, consensus.HoldTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RaftRequestRejectedException ex)
+        {
+            throw new RaftOperatorException(ex.Message);
         }
     }
 }

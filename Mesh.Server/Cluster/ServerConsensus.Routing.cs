@@ -13,6 +13,27 @@ public sealed partial class ServerConsensus
     private static readonly TimeSpan LeaderRetryDelay = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
+    /// Runs a leader's request (a membership change, a transfer) again while the core refuses it for now (another
+    /// change under way, a leader not ready yet), up to <paramref name="limit"/>; then the refusal stands.
+    /// </summary>
+    public async Task RetryWhileRefusedAsync(Func<Task> request, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await request().ConfigureAwait(false);
+                return;
+            }
+            catch (RaftRequestRejectedException) when (_time.GetElapsedTime(started) < limit)
+            {
+                await Task.Delay(LeaderRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="here"/> on this server while it leads, otherwise <paramref name="forward"/> with the
     /// leader's RPC address. Through an election (no leader, a leader not ready, leadership moving, the leader
     /// gone) it retries until <see cref="HoldTimeout"/>, then fails as Consul does: "No cluster leader". A write

@@ -15,7 +15,7 @@ public sealed class AgentProcessTests
         {
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "web.hcl"), "service {\n  name = \"web\"\n  prot = 80\n}\n");
 
-            var result = await MeshProcess.RunAsync(["agent", "-dev", $"-config-dir={dir.FullName}", "-http-port", MeshProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var result = await MeshProcess.RunAsync(["agent", "-dev", $"-config-dir={dir.FullName}", "-http-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
             Assert.Equal(1, result.ExitCode);
             var line = Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));

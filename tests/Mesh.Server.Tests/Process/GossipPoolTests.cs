@@ -159,8 +159,8 @@ public sealed class GossipPoolTests : IDisposable
         _dataDirs.Add(dataDir);
         var joined = await MeshProcess.RunAsync(
             ["agent", "-node=intruder", "-bind=127.0.0.1", $"-data-dir={dataDir.FullName}", $"-join={server.SerfAddress}", $"-encrypt={other}",
-             "-http-port", MeshProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-             "-serf-lan-port", MeshProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+             "-http-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "-serf-lan-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
         Assert.Equal(1, joined.ExitCode);
         Assert.Contains("failed to join", joined.Stderr);

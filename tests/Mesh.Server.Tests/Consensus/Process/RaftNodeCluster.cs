@@ -11,7 +11,7 @@ internal sealed class RaftNodeCluster : IAsyncDisposable
 
     public RaftNodeCluster(int size, params string[] raftFlags)
     {
-        var ports = Enumerable.Range(1, size).Select(i => (Id: $"s{i}", Raft: MeshProcess.FreeTcpPort(), Http: MeshProcess.FreeTcpPort())).ToList();
+        var ports = Enumerable.Range(1, size).Select(i => (Id: $"s{i}", Raft: MeshProcess.StablePort(), Http: MeshProcess.StablePort())).ToList();
         var peers = string.Join(',', ports.Select(p => $"{p.Id}=127.0.0.1:{p.Raft}"));
         Nodes = [.. ports.Select(p => new RaftNodeProcess(p.Id, p.Raft, p.Http, Path.Combine(_root.FullName, p.Id), peers, raftFlags))];
     }
