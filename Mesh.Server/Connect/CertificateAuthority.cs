@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mesh.Connect;
 using Mesh.Server.State.ConnectCa;
 
 namespace Mesh.Server.Connect;

@@ -1,3 +1,4 @@
+using Mesh.Connect.Intentions;
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
 using Mesh.Server.State.Intentions;

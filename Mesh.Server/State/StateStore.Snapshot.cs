@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.Connect.Intentions;
 using Mesh.Server.State.Intentions;
 
 namespace Mesh.Server.State;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Mesh.Connect.Intentions;
 using Mesh.Server.State.Intentions;
 
 namespace Mesh.Server.Http.Json;

@@ -1,3 +1,4 @@
+using Mesh.Connect.Intentions;
 namespace Mesh.Server.State.Intentions;
 
 /// <summary>The kinds of intention writes, as Consul's IntentionOp plus the by-name upsert.</summary>

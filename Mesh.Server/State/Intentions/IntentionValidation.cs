@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Mesh.Connect.Intentions;
 
 namespace Mesh.Server.State.Intentions;
 

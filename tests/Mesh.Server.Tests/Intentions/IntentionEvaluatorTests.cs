@@ -1,3 +1,4 @@
+using Mesh.Connect.Intentions;
 using Mesh.Server.State.Intentions;
 
 namespace Mesh.Server.Tests.Intentions;

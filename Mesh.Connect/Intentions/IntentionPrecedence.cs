@@ -1,4 +1,4 @@
-namespace Mesh.Server.State.Intentions;
+namespace Mesh.Connect.Intentions;
 
 /// <summary>
 /// Consul's precedence (namespaces fixed to "default"): exact → exact 9, * → exact 8, exact → * 6, * → * 5.

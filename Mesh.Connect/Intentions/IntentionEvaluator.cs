@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Mesh.Server.State.Intentions;
+namespace Mesh.Connect.Intentions;
 
 /// <summary>What a proxy knows about an HTTP request it must authorize at L7.</summary>
 /// <param name="Headers">Header names are matched case-insensitively.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Mesh.Server.State.Intentions;
+namespace Mesh.Connect.Intentions;
 
 /// <summary>
 /// Whether <see cref="SourceName"/> may connect to <see cref="DestinationName"/> (Consul's structs.Intention, in the
