@@ -2,8 +2,11 @@ using Mesh.Connect.Intentions;
 
 namespace Mesh.Connect.Proxy;
 
-/// <summary>What a sidecar asks the agent for: the configuration of the proxy registered as <paramref name="ProxyId"/>.</summary>
-public sealed record ProxyWatchRequest(string ProxyId);
+/// <summary>
+/// What a sidecar asks the agent for: the configuration of the proxy registered as <paramref name="ProxyId"/>, or of
+/// the one registered as the sidecar of service instance <paramref name="SidecarFor"/> (<c>-sidecar-for</c>).
+/// </summary>
+public sealed record ProxyWatchRequest(string? ProxyId = null, string? SidecarFor = null);
 
 /// <summary>
 /// Everything one sidecar needs, whole: the agent sends a new snapshot whenever any part changes, so the sidecar
