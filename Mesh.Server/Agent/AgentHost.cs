@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Server.Agent;
 
 /// <summary>Composes one agent process: state, local agent, checks and the HTTP API on its configured address.</summary>
-public static class AgentHost
+public static partial class AgentHost
 {
     public static WebApplication Build(AgentConfig config)
     {
@@ -45,6 +45,14 @@ public static class AgentHost
                 // The server port carries agent RPC (and Raft) as gRPC over cleartext HTTP/2, as Consul's 8300 does.
                 kestrel.Listen(AgentRunner.ListenAddresses(config.BindAddr).First(), config.Ports.Server, listen => listen.Protocols = HttpProtocols.Http2);
             }
+            if (config.Ports.Grpc > 0)
+            {
+                // The gRPC port carries the sidecars' configuration streams, as Consul's 8502 carries xDS.
+                foreach (var address in AgentRunner.ListenAddresses(config.GrpcAddress))
+                {
+                    kestrel.Listen(address, config.Ports.Grpc, listen => listen.Protocols = HttpProtocols.Http2);
+                }
+            }
         });
         // Raft batches and snapshot chunks run to a few MiB; gRPC's default 4 MB limit would refuse them forever.
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 64 << 20);
@@ -56,10 +64,6 @@ public static class AgentHost
         {
             builder.Services.AddSingleton<StateStore>();
             AddServerState(builder.Services, config);
-            if (config.ConnectEnabled)
-            {
-                AddConnectCa(builder.Services, config);
-            }
         }
         else
         {
@@ -84,6 +88,7 @@ public static class AgentHost
             sp.GetRequiredService<IHostApplicationLifetime>().StopApplication));
         builder.Services.AddSingleton<ILocalAgent>(sp => sp.GetRequiredService<LocalAgent>());
         builder.Services.AddHostedService<AntiEntropy>();
+        AddConnect(builder.Services, config);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -93,6 +98,7 @@ public static class AgentHost
         {
             app.MapGrpcService<RaftTransportService>();
         }
+        MapConnect(app, config);
         return app;
     }
 
@@ -121,23 +127,6 @@ public static class AgentHost
         services.AddSingleton<IStateWriter, RaftStateWriter>();
         services.AddSingleton<IStateReader, RaftStateReader>();
         services.AddSingleton<IRaftOperator, RaftOperator>();
-    }
-
-    /// <summary>The built-in CA: the leader creates the first root; any server signs leaves and takes configuration updates.</summary>
-    private static void AddConnectCa(IServiceCollection services, AgentConfig config)
-    {
-        services.AddSingleton(sp => new CaManager(sp.GetRequiredService<IStateWriter>(), sp.GetRequiredService<IStateReader>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new LeafCertificates(sp.GetRequiredService<IStateReader>(), config.Datacenter, sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService(sp => new ConnectCaLeader(
-            sp.GetRequiredService<ILeadership>(),
-            new CaManager(
-                sp.GetService<ServerConsensus>() is { } consensus
-                    ? new LeaderOnlyWriter(consensus, sp.GetRequiredService<TimeProvider>())
-                    : sp.GetRequiredService<IStateWriter>(),
-                sp.GetRequiredService<IStateReader>(),
-                sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ConnectCaLeader>>()));
     }
 
     /// <summary>The pool as the local agent leaves it: a Raft server steps down and waits to be removed (<see cref="ServerLeave"/>).</summary>

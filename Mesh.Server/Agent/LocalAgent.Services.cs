@@ -54,6 +54,7 @@ public sealed partial class LocalAgent
                     StartCheck(check, definition);
                 }
             }
+            NotifyServicesChanged();
         }
         finally
         {
@@ -87,6 +88,7 @@ public sealed partial class LocalAgent
                 }
                 removed.ForEach(c => _runner.Remove(c));
             }
+            NotifyServicesChanged();
         }
         finally
         {

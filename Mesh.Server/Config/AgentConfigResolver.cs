@@ -41,7 +41,7 @@ internal static partial class AgentConfigResolver
                 Dns = OptionalAddress(file.Addresses?.Dns, "addresses.dns"),
                 Grpc = OptionalAddress(file.Addresses?.Grpc, "addresses.grpc"),
             },
-            Ports = ResolvePorts(file.Ports),
+            Ports = ResolvePorts(file.Ports, dev),
             EnableScriptChecks = enableScriptChecks,
             EnableLocalScriptChecks = file.EnableLocalScriptChecks?.Value ?? enableScriptChecks,
             LogLevel = ResolveLogLevel(file.LogLevel, dev),
@@ -177,7 +177,8 @@ internal static partial class AgentConfigResolver
         return isIp ? address : throw Error(value, $"{key} must be an IP address, got \"{address}\"");
     }
 
-    private static AgentPorts ResolvePorts(PortsSection? ports)
+    // Consul serves gRPC (the proxies' configuration) on 8502 in dev mode only; elsewhere ports.grpc turns it on.
+    private static AgentPorts ResolvePorts(PortsSection? ports, bool dev)
     {
         var defaults = new AgentPorts();
         var resolved = new AgentPorts
@@ -186,7 +187,7 @@ internal static partial class AgentConfigResolver
             Dns = Port(ports?.Dns, defaults.Dns, "ports.dns"),
             Server = Port(ports?.Server, defaults.Server, "ports.server"),
             SerfLan = Port(ports?.SerfLan, defaults.SerfLan, "ports.serf_lan"),
-            Grpc = Port(ports?.Grpc, defaults.Grpc, "ports.grpc"),
+            Grpc = Port(ports?.Grpc, dev ? defaults.Grpc : -1, "ports.grpc"),
             SidecarMinPort = Port(ports?.SidecarMinPort, defaults.SidecarMinPort, "ports.sidecar_min_port"),
             SidecarMaxPort = Port(ports?.SidecarMaxPort, defaults.SidecarMaxPort, "ports.sidecar_max_port"),
         };

@@ -71,6 +71,8 @@ public static class CaKeys
     /// <summary>The key ID (subject key identifier, Consul's SigningKeyID): the SHA-256 of the public key.</summary>
     public static byte[] KeyId(AsymmetricAlgorithm key) => SHA256.HashData(key.ExportSubjectPublicKeyInfo());
 
+    public static byte[] KeyId(PublicKey key) => SHA256.HashData(key.ExportSubjectPublicKeyInfo());
+
     /// <summary>Lower-case colon-separated hex, Consul's format for fingerprints, key IDs and leaf serials.</summary>
     public static string ColonHex(ReadOnlySpan<byte> bytes) =>
         string.Join(':', bytes.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));

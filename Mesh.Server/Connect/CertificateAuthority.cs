@@ -60,28 +60,37 @@ public static class CertificateAuthority
     }
 
     /// <summary>
-    /// A leaf for <paramref name="service"/>: a new P-256 key and a certificate signed by <paramref name="root"/>
-    /// (which must carry its key), valid from a minute ago for <paramref name="ttl"/>, for TLS client and server use,
-    /// with the service's SPIFFE ID as its URI SAN.
+    /// A leaf for <paramref name="service"/>: the key in <paramref name="csrPem"/> (whose signature proves its holder
+    /// has the private key, which never reaches the CA) certified by <paramref name="root"/> (which must carry its
+    /// key), valid from a minute ago for <paramref name="ttl"/>, for TLS client and server use, with the service's
+    /// SPIFFE ID as its URI SAN. The result's <see cref="LeafCertificate.PrivateKeyPEM"/> is empty.
     /// </summary>
-    public static LeafCertificate SignLeaf(CaRoot root, string trustDomain, string datacenter, string service, DateTimeOffset now, TimeSpan ttl)
+    public static LeafCertificate SignLeaf(CaRoot root, string trustDomain, string datacenter, string service, string csrPem, DateTimeOffset now, TimeSpan ttl)
     {
         ArgumentNullException.ThrowIfNull(root);
         if (root.PrivateKey is null)
         {
             throw new InvalidOperationException("the CA root's private key is not available to sign with");
         }
+        CertificateRequest csr;
+        try
+        {
+            csr = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new ArgumentException($"invalid certificate signing request: {ex.Message}", nameof(csrPem), ex);
+        }
         using var caKey = CaKeys.Import(root.PrivateKey);
         using var caCert = X509Certificate2.CreateFromPem(root.RootCert);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var uri = SpiffeIds.Service(trustDomain, datacenter, service);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={service}"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={service}"), csr.PublicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(CaKeys.KeyId(key), false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(CaKeys.KeyId(csr.PublicKey), false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(caCert, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         request.CertificateExtensions.Add(UriSan(uri));
         var (serialBytes, _) = NewSerial();
@@ -92,7 +101,7 @@ public static class CertificateAuthority
         return new LeafCertificate(
             CaKeys.ColonHex(serialBytes),
             cert.ExportCertificatePem() + "\n",
-            key.ExportPkcs8PrivateKeyPem() + "\n",
+            "",
             service,
             uri,
             notBefore,
@@ -139,7 +148,7 @@ public static class CertificateAuthority
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }
 
-/// <summary>A signed leaf with its key, and the root that signed it.</summary>
+/// <summary>A signed leaf with its key (empty as the CA returns it), and the root that signed it.</summary>
 public sealed record LeafCertificate(
     string SerialNumber,
     string CertPEM,

@@ -9,12 +9,11 @@ namespace Mesh.Server.Connect;
 /// renewed once half its life (plus jitter, so that leaves signed together do not renew together) has passed or
 /// the active root changed. Each new leaf gets a higher index, which blocking queries wait on.
 /// </summary>
-public sealed class LeafCertificates(IStateReader reader, string datacenter, TimeProvider time)
+public sealed class LeafCertificates(IStateReader reader, ILeafSigner signer, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    public const string NotInitialized = "the Connect CA is not initialized yet";
 
-    /// <summary>How long this server's replica may take to apply what the leader already holds.</summary>
-    private static readonly TimeSpan ReplicaCatchUp = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The current leaf of <paramref name="service"/>. With <paramref name="minIndex"/> above 0, waits up to
@@ -25,7 +24,7 @@ public sealed class LeafCertificates(IStateReader reader, string datacenter, Tim
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
-            var ca = await SigningStateAsync(cancellationToken).ConfigureAwait(false);
+            var ca = (await reader.QueryAsync(new ConnectCaQuery(), QueryOptions.Now, cancellationToken).ConfigureAwait(false)).Value;
             var leaf = await CurrentAsync(service, ca, cancellationToken).ConfigureAwait(false);
             var remaining = deadline - time.GetUtcNow();
             if (minIndex == 0 || leaf.Index > minIndex || remaining <= TimeSpan.Zero)
@@ -36,23 +35,11 @@ public sealed class LeafCertificates(IStateReader reader, string datacenter, Tim
         }
     }
 
-    /// <summary>
-    /// The CA with its keys from this server's own replica (a signing key is never fetched from another server),
-    /// once the replica holds what the leader holds: right after the leader created or rotated the root, a
-    /// follower's replica may still be an entry behind.
-    /// </summary>
-    private async Task<ConnectCaState> SigningStateAsync(CancellationToken cancellationToken)
-    {
-        var leaders = await reader.QueryAsync(new ConnectCaQuery(), QueryOptions.Now, cancellationToken).ConfigureAwait(false);
-        var replica = new QueryOptions(leaders.Index > 0 ? leaders.Index - 1 : 0, ReplicaCatchUp, Consistency.Stale);
-        return (await reader.QueryAsync(new ConnectCaQuery(WithPrivateKeys: true), replica, cancellationToken).ConfigureAwait(false)).Value;
-    }
-
     private async Task<IndexedLeaf> CurrentAsync(string service, ConnectCaState ca, CancellationToken cancellationToken)
     {
         if (ca.ActiveRoot is not { } root)
         {
-            throw new InvalidOperationException("the Connect CA is not initialized yet");
+            throw new InvalidOperationException(NotInitialized);
         }
         var slot = _slots.GetOrAdd(service, _ => new Slot());
         await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -63,8 +50,8 @@ public sealed class LeafCertificates(IStateReader reader, string datacenter, Tim
             {
                 return current;
             }
-            var ttl = CertificateAuthority.ParseTtl(ca.Configuration?.Config.LeafCertTTL ?? new CaProviderConfig().LeafCertTTL, "LeafCertTTL");
-            var signed = CertificateAuthority.SignLeaf(root, ca.TrustDomain, datacenter, service, now, ttl);
+            var key = LeafKey.Create(service);
+            var signed = await signer.SignAsync(service, key.CsrPem, cancellationToken).ConfigureAwait(false) with { PrivateKeyPEM = key.PrivateKeyPem };
             var life = signed.ValidBefore - signed.ValidAfter;
             var renewAt = signed.ValidAfter + (life * (0.5 + (Random.Shared.NextDouble() * 0.1)));
             var index = Math.Max(ca.Index, (slot.Leaf?.Index ?? 0) + 1);

@@ -39,6 +39,10 @@ internal static class AgentRpcMethods
     public static readonly Method<SnapshotSaveRequest, SnapshotChunk> SnapshotSave = new(
         MethodType.ServerStreaming, ServiceName, "SnapshotSave", Json<SnapshotSaveRequest>(), Json<SnapshotChunk>());
 
+    /// <summary>A client agent has a server's CA sign its leaf (Consul's ConnectCA.Sign); the key stays on the agent.</summary>
+    public static readonly Method<SignLeafRequest, Connect.LeafCertificate> SignLeaf = new(
+        MethodType.Unary, ServiceName, "SignLeaf", Json<SignLeafRequest>(), Json<Connect.LeafCertificate>());
+
     private static Marshaller<T> Json<T>() => new(
         value => JsonSerializer.SerializeToUtf8Bytes(value, StateJson.Options),
         bytes => JsonSerializer.Deserialize<T>(bytes, StateJson.Options)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Mesh.Server.Agent;
 using Mesh.Server.Cluster;
+using Mesh.Server.Connect;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
 
@@ -24,6 +25,7 @@ internal abstract class AgentRpcBase
         binder.AddMethod(AgentRpcMethods.RemovePeer, service is null ? null! : service.RemovePeer);
         binder.AddMethod(AgentRpcMethods.TransferLeader, service is null ? null! : service.TransferLeader);
         binder.AddMethod(AgentRpcMethods.SnapshotSave, service is null ? null! : service.SnapshotSave);
+        binder.AddMethod(AgentRpcMethods.SignLeaf, service is null ? null! : service.SignLeaf);
     }
 
     public abstract Task<ApplyResult> Apply(StateCommand command, ServerCallContext context);
@@ -41,6 +43,8 @@ internal abstract class AgentRpcBase
     public abstract Task<OperatorResponse> TransferLeader(TransferLeaderRequest request, ServerCallContext context);
 
     public abstract Task SnapshotSave(SnapshotSaveRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context);
+
+    public abstract Task<LeafCertificate> SignLeaf(SignLeafRequest request, ServerCallContext context);
 }
 
 /// <summary>
@@ -52,7 +56,8 @@ internal sealed class AgentRpcService(
     IStateReader reader,
     IClusterStatus cluster,
     IRaftOperator raftOperator,
-    Cluster.ServerConsensus? consensus = null) : AgentRpcBase
+    Cluster.ServerConsensus? consensus = null,
+    LocalLeafSigner? leafSigner = null) : AgentRpcBase
 {
     private const int ChunkSize = 1 << 20;
 
@@ -99,6 +104,22 @@ internal sealed class AgentRpcService(
             await raftOperator.TransferLeadershipAsync(request.Id, context.CancellationToken).ConfigureAwait(false);
             return new OperatorResponse();
         });
+
+    public override async Task<LeafCertificate> SignLeaf(SignLeafRequest request, ServerCallContext context)
+    {
+        if (leafSigner is null)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "Connect must be enabled on the servers to sign leaf certificates"));
+        }
+        try
+        {
+            return await leafSigner.SignAsync(request.Service, request.CsrPem, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+        }
+    }
 
     public override async Task SnapshotSave(SnapshotSaveRequest request, IServerStreamWriter<SnapshotChunk> responseStream, ServerCallContext context)
     {

@@ -35,3 +35,6 @@ internal sealed record SnapshotSaveRequest(bool Stale);
 
 /// <summary>One piece of a snapshot archive, with the index of the state it holds.</summary>
 internal sealed record SnapshotChunk(ulong Index, byte[] Data);
+
+/// <summary>A client agent's request that a server certify a leaf key for <paramref name="Service"/>.</summary>
+internal sealed record SignLeafRequest(string Service, string CsrPem);

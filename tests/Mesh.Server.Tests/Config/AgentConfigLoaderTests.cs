@@ -23,7 +23,7 @@ public sealed class AgentConfigLoaderTests : IDisposable
         Assert.False(config.Dev);
         Assert.False(config.Bootstrap);
         Assert.Equal(("0.0.0.0", "127.0.0.1", "127.0.0.1", "127.0.0.1"), (config.BindAddr, config.AdvertiseAddr, config.ClientAddr, config.HttpAddress));
-        Assert.Equal(new AgentPorts { Http = 8500, Dns = 8600, Server = 8300, SerfLan = 8301, Grpc = 8502, SidecarMinPort = 21000, SidecarMaxPort = 21255 }, config.Ports);
+        Assert.Equal(new AgentPorts { Http = 8500, Dns = 8600, Server = 8300, SerfLan = 8301, Grpc = -1, SidecarMinPort = 21000, SidecarMaxPort = 21255 }, config.Ports);
         Assert.Equal(5, config.RaftMultiplier);
         var gossip = new GossipLanConfig
         {

@@ -39,7 +39,7 @@ public sealed class CertificateAuthorityTests
     public void LeafVerifiesAgainstItsRootWithTheServiceIdentity()
     {
         var root = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig(), Now);
-        var leaf = CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "web", Now, TimeSpan.FromHours(72));
+        var leaf = Sign(root, "web", TimeSpan.FromHours(72));
         using var cert = X509Certificate2.CreateFromPem(leaf.CertPEM);
 
         Assert.Equal(X509ChainStatusFlags.NoError, CaAssert.Verify(leaf.CertPEM, [root.RootCert], Now.UtcDateTime));
@@ -65,7 +65,7 @@ public sealed class CertificateAuthorityTests
     {
         var root = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig(), Now);
         var other = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig(), Now);
-        var leaf = CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "web", Now, TimeSpan.FromHours(72));
+        var leaf = Sign(root, "web", TimeSpan.FromHours(72));
 
         Assert.NotEqual(X509ChainStatusFlags.NoError, CaAssert.Verify(leaf.CertPEM, [other.RootCert], Now.UtcDateTime));
         Assert.True(CaAssert.Verify(leaf.CertPEM, [root.RootCert], Now.UtcDateTime.AddHours(73)).HasFlag(X509ChainStatusFlags.NotTimeValid));
@@ -80,7 +80,7 @@ public sealed class CertificateAuthorityTests
 
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), cert.GetECDsaPublicKey()!.ExportSubjectPublicKeyInfo());
         Assert.Equal(("ec", 384), (root.PrivateKeyType, root.PrivateKeyBits));
-        var leaf = CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "db", Now, TimeSpan.FromHours(1));
+        var leaf = Sign(root, "db", TimeSpan.FromHours(1));
         Assert.Equal(X509ChainStatusFlags.NoError, CaAssert.Verify(leaf.CertPEM, [root.RootCert], Now.UtcDateTime));
     }
 
@@ -88,7 +88,7 @@ public sealed class CertificateAuthorityTests
     public void RsaRootsSignLeavesToo()
     {
         var root = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig { PrivateKeyType = "rsa", PrivateKeyBits = 2048 }, Now);
-        var leaf = CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "web", Now, TimeSpan.FromHours(72));
+        var leaf = Sign(root, "web", TimeSpan.FromHours(72));
 
         Assert.Equal(("rsa", 2048), (root.PrivateKeyType, root.PrivateKeyBits));
         Assert.Equal(X509ChainStatusFlags.NoError, CaAssert.Verify(leaf.CertPEM, [root.RootCert], Now.UtcDateTime));
@@ -106,9 +106,30 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public void ARequestWhoseSignatureDoesNotMatchItsKeyIsRefused()
+    {
+        var root = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig(), Now);
+        var csr = LeafKey.Create("web").CsrPem;
+        var der = Convert.FromBase64String(string.Concat(csr.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal))));
+        der[^1] ^= 0x55;
+        var tampered = PemEncoding.WriteString("CERTIFICATE REQUEST", der);
+
+        Assert.Throws<ArgumentException>(() => CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "web", tampered, Now, TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
     public void SigningWithoutTheKeyIsRefused()
     {
         var root = CertificateAuthority.CreateRoot(ClusterId, new CaProviderConfig(), Now) with { PrivateKey = null };
-        Assert.Throws<InvalidOperationException>(() => CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", "web", Now, TimeSpan.FromHours(1)));
+        Assert.Throws<InvalidOperationException>(() => Sign(root, "web", TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>What an agent does: a new key here, its request signed by the CA, the key kept with the certificate.</summary>
+    private static LeafCertificate Sign(CaRoot root, string service, TimeSpan ttl)
+    {
+        var key = LeafKey.Create(service);
+        var leaf = CertificateAuthority.SignLeaf(root, TrustDomain, "dc1", service, key.CsrPem, Now, ttl);
+        Assert.Equal("", leaf.PrivateKeyPEM);
+        return leaf with { PrivateKeyPEM = key.PrivateKeyPem };
     }
 }

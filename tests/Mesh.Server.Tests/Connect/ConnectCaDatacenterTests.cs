@@ -56,7 +56,14 @@ public sealed class ConnectCaDatacenterTests(ITestOutputHelper output)
 
         var client = await datacenter.AddClientAsync();
         Assert.Equal(2, Json(await RootsAsync(client, 2)).GetProperty("Roots").GetArrayLength());
+        // A client agent makes the key itself and has a server sign it, under the active root.
         var clientLeaf = await client.CallAsync(HttpMethod.Get, "/v1/agent/connect/ca/leaf/web");
-        Assert.Equal((HttpStatusCode.InternalServerError, "Connect must be enabled on a server agent to sign leaf certificates"), (clientLeaf.Status, clientLeaf.Body));
+        Assert.True(clientLeaf.Status == HttpStatusCode.OK, clientLeaf.Body);
+        var clientRoots = Json(await RootsAsync(client, 2));
+        var active = clientRoots.GetProperty("Roots").EnumerateArray().Single(r => r.GetProperty("Active").GetBoolean()).GetProperty("RootCert").GetString()!;
+        var signed = Json(clientLeaf);
+        Assert.Equal(X509ChainStatusFlags.NoError, CaAssert.Verify(signed.GetProperty("CertPEM").GetString()!, [active]));
+        using var withKey = X509Certificate2.CreateFromPem(signed.GetProperty("CertPEM").GetString(), signed.GetProperty("PrivateKeyPEM").GetString());
+        Assert.True(withKey.HasPrivateKey);
     }
 }

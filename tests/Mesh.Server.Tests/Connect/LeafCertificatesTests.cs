@@ -17,7 +17,7 @@ public sealed class LeafCertificatesTests
         _store = new StateStore(_time);
         var reader = new LocalStateReader(_store);
         _ca = new CaManager(new LocalStateWriter(_store), reader, _time);
-        _leaves = new LeafCertificates(reader, "dc1", _time);
+        _leaves = new LeafCertificates(reader, new LocalLeafSigner(reader, "dc1", _time), _time);
     }
 
     private ConnectCaState Ca() => _store.QueryAsync(r => r.ConnectCa(), 0, TimeSpan.Zero).GetAwaiter().GetResult().Value;

@@ -44,6 +44,7 @@ internal sealed class DevAgent : IAsyncDisposable
             HttpPort = ports.Http,
             ServerPort = ports.Server,
             SerfLanPort = ports.SerfLan,
+            GrpcPort = ports.Grpc,
             LogLevel = "ERR",
         });
         var app = AgentHost.Build(config);
