@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
+using System.Net;
 using Mesh.Server.Agent.Membership;
 using Mesh.Server.Cluster;
 using Mesh.Server.Config;
 using Mesh.Server.Connect;
 using Mesh.Server.Consensus.Transport;
+using Mesh.Server.Dns;
 using Mesh.Server.Http;
 using Mesh.Server.Rpc;
 using Mesh.Server.State;
@@ -16,7 +18,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mesh.Server.Agent;
 
-/// <summary>Composes one agent process: state, local agent, checks and the HTTP API on its configured address.</summary>
+/// <summary>Composes one agent process: state, local agent, checks, Connect, and the HTTP API and DNS interface on their configured addresses.</summary>
 public static partial class AgentHost
 {
     public static WebApplication Build(AgentConfig config)
@@ -89,6 +91,10 @@ public static partial class AgentHost
         builder.Services.AddSingleton<ILocalAgent>(sp => sp.GetRequiredService<LocalAgent>());
         builder.Services.AddHostedService<AntiEntropy>();
         AddConnect(builder.Services, config);
+        if (config.Ports.Dns >= 0)
+        {
+            AddDns(builder.Services, config);
+        }
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -127,6 +133,16 @@ public static partial class AgentHost
         services.AddSingleton<IStateWriter, RaftStateWriter>();
         services.AddSingleton<IStateReader, RaftStateReader>();
         services.AddSingleton<IRaftOperator, RaftOperator>();
+    }
+
+    /// <summary>The DNS interface on ports.dns (Consul's 8600), answering from the same state reader as the HTTP API.</summary>
+    private static void AddDns(IServiceCollection services, AgentConfig config)
+    {
+        services.AddSingleton(sp => new DnsMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new DnsResolver(sp.GetRequiredService<IStateReader>(), config, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new DnsForwarder([.. config.Recursors.Select(IPEndPoint.Parse)], config.Dns.RecursorTimeout));
+        services.AddSingleton<DnsHandler>();
+        services.AddHostedService<DnsServer>();
     }
 
     /// <summary>The pool as the local agent leaves it: a Raft server steps down and waits to be removed (<see cref="ServerLeave"/>).</summary>

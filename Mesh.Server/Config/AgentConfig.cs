@@ -96,6 +96,14 @@ public sealed record AgentConfig
     /// <summary>Skip the graceful leave on SIGINT (Ctrl-C): by default servers skip it, clients leave.</summary>
     public bool SkipLeaveOnInterrupt { get; init; }
 
+    /// <summary>The DNS domain, lower case with its trailing dot ("consul.").</summary>
+    public string Domain { get; init; } = AgentDefaults.Domain;
+
+    /// <summary>Upstream DNS servers as "ip:port", asked in order for names outside <see cref="Domain"/>.</summary>
+    public IReadOnlyList<string> Recursors { get; init; } = [];
+
+    public DnsSettings Dns { get; init; } = new();
+
     /// <summary>Things the operator should know that did not stop loading (e.g. a skipped file).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
@@ -152,4 +160,27 @@ public sealed record AutopilotConfig
 
     /// <summary>How long a new server must stay healthy before it is promoted to voter.</summary>
     public TimeSpan ServerStabilizationTime { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>dns_config { ... }: how the DNS interface answers (Consul's defaults).</summary>
+public sealed record DnsSettings
+{
+    /// <summary>Any server answers from its own state, as Consul's DNS does by default.</summary>
+    public bool AllowStale { get; init; } = true;
+
+    /// <summary>Leave out instances with a warning check too (critical ones are always left out).</summary>
+    public bool OnlyPassing { get; init; }
+
+    public TimeSpan NodeTtl { get; init; }
+
+    /// <summary>Per service name; "*" matches every service and "web*" every name starting "web".</summary>
+    public IReadOnlyDictionary<string, TimeSpan> ServiceTtl { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>At most this many A/AAAA answers, over UDP and TCP (0: no limit).</summary>
+    public int ARecordLimit { get; init; }
+
+    /// <summary>At most this many answers in a UDP reply to a query without EDNS0.</summary>
+    public int UdpAnswerLimit { get; init; } = 3;
+
+    public TimeSpan RecursorTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -14,9 +14,9 @@ internal sealed class AgentConfigFile
     public static readonly IReadOnlyDictionary<Type, IReadOnlySet<string>> IgnoredKeys = new Dictionary<Type, IReadOnlySet<string>>
     {
         [typeof(AgentConfigFile)] = Keys(
-            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "acl", "dns_config", "limits",
+            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "acl", "limits",
             "tls", "http_config", "gossip_wan", "auto_encrypt", "config_entries", "rpc", "cache", "watches",
-            "domain", "alt_domain", "recursors", "log_file", "log_rotate_duration", "log_rotate_bytes",
+            "alt_domain", "log_file", "log_rotate_duration", "log_rotate_bytes",
             "log_rotate_max_files", "enable_syslog", "syslog_facility", "pid_file", "disable_update_check",
             "disable_host_node_id", "disable_remote_exec", "disable_anonymous_signature", "disable_keyring_file",
             "enable_debug", "rejoin_after_leave", "retry_interval",
@@ -31,6 +31,9 @@ internal sealed class AgentConfigFile
         // Enterprise-only (redundancy zones, upgrade migration).
         [typeof(AutopilotSection)] = Keys("disable_upgrade_migration", "redundancy_zone_tag", "upgrade_version_tag"),
         [typeof(ConnectSection)] = Keys("ca_provider", "ca_config", "enable_mesh_gateway_wan_federation"),
+        [typeof(DnsConfigSection)] = Keys(
+            "max_stale", "use_cache", "cache_max_age", "disable_compression", "enable_truncate", "soa", "prefer_namespace",
+            "recursor_strategy", "enable_additional_node_meta_txt"),
     };
 
     public Located<string>? Datacenter { get; set; }
@@ -70,6 +73,13 @@ internal sealed class AgentConfigFile
     public AutopilotSection? Autopilot { get; set; }
     public Located<bool>? LeaveOnTerminate { get; set; }
     public Located<bool>? SkipLeaveOnInterrupt { get; set; }
+
+    /// <summary>The DNS domain the agent answers for (Consul's "consul.").</summary>
+    public Located<string>? Domain { get; set; }
+
+    /// <summary>Upstream DNS servers ("ip" or "ip:port") for names outside <see cref="Domain"/>.</summary>
+    public List<string>? Recursors { get; set; }
+    public DnsConfigSection? DnsConfig { get; set; }
 
     private static HashSet<string> Keys(params string[] keys) => [.. keys.Select(ConfigKeys.Normalize)];
 }
@@ -120,4 +130,15 @@ internal sealed class GossipLanSection
 internal sealed class ConnectSection
 {
     public Located<bool>? Enabled { get; set; }
+}
+
+internal sealed class DnsConfigSection
+{
+    public Located<bool>? AllowStale { get; set; }
+    public Located<bool>? OnlyPassing { get; set; }
+    public Located<TimeSpan>? NodeTtl { get; set; }
+    public Dictionary<string, TimeSpan>? ServiceTtl { get; set; }
+    public Located<int>? ARecordLimit { get; set; }
+    public Located<int>? UdpAnswerLimit { get; set; }
+    public Located<TimeSpan>? RecursorTimeout { get; set; }
 }

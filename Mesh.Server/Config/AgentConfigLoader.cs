@@ -10,7 +10,7 @@ namespace Mesh.Server.Config;
 public static class AgentConfigLoader
 {
     /// <exception cref="ConfigException">A file is missing or malformed, or a value is invalid; the message is one line.</exception>
-    public static AgentConfig Load(AgentFlags flags) => Load(flags, Dns.GetHostName());
+    public static AgentConfig Load(AgentFlags flags) => Load(flags, System.Net.Dns.GetHostName());
 
     internal static AgentConfig Load(AgentFlags flags, string hostName)
     {

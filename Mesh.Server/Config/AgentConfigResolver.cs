@@ -62,6 +62,9 @@ internal static partial class AgentConfigResolver
             // Consul's defaults: a client leaves on any signal; a server stays in the peer set, as leaving shrinks the quorum.
             LeaveOnTerminate = file.LeaveOnTerminate?.Value ?? !server,
             SkipLeaveOnInterrupt = file.SkipLeaveOnInterrupt?.Value ?? server,
+            Domain = ResolveDomain(file.Domain),
+            Recursors = [.. (file.Recursors ?? []).Select(ResolveRecursor)],
+            Dns = ResolveDns(file.DnsConfig),
             Warnings = warnings,
 
             // Last, so an invalid config never writes a node-id file (initializers run in order).

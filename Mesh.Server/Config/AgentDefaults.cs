@@ -12,6 +12,8 @@ public static class AgentDefaults
     public const string LogLevel = "INFO";
     public const string DevLogLevel = "DEBUG";
 
+    public const string Domain = "consul.";
+
     public const int HttpPort = 8500;
     public const int DnsPort = 8600;
     public const int ServerPort = 8300;

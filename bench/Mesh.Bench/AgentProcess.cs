@@ -30,7 +30,7 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static async Task<AgentProcess> StartAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        var agent = Launch("the mesh agent", _ => ["-dev", "-http-port", port.ToString(CultureInfo.InvariantCulture), "-log-level", "warn"], port);
+        var agent = Launch("the mesh agent", _ => ["-dev", "-http-port", port.ToString(CultureInfo.InvariantCulture), "-dns-port", "-1", "-log-level", "warn"], port);
         try
         {
             await agent.WaitReadyAsync(

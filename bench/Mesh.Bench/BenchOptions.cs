@@ -6,12 +6,12 @@ namespace Mesh.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft|datacenter] [--gossip-rounds 5]
+        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft|datacenter|dns] [--gossip-rounds 5]
           --duration       how long each KV, Raft and datacenter row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
           --watchers       blocking watchers parked at once in the watch benchmark
           --rounds         writes (and re-arms) in the watch benchmark
           --skip-peer      measure the mesh agent only (no etcd)
-          --only           run just the KV rows, the watch rows, the gossip rows, the Raft rows or the datacenter rows
+          --only           run just the KV rows, the watch rows, the gossip rows, the Raft rows, the datacenter rows or the DNS rows
           --gossip-rounds  kill/join rounds on the 10 real agents, and seeds per pool size in the simulation
         """;
 
@@ -33,6 +33,8 @@ internal sealed record BenchOptions
 
     public bool RunDatacenter { get; init; } = true;
 
+    public bool RunDns { get; init; } = true;
+
     public int GossipRounds { get; init; } = 5;
 
     public bool Help { get; init; }
@@ -52,7 +54,7 @@ internal sealed record BenchOptions
                 "--rounds" => options with { Rounds = ParseCount(name, Value(args, ref i), 1, 1_000) },
                 "--skip-peer" => options with { SkipPeer = true },
                 "--gossip-rounds" => options with { GossipRounds = ParseCount(name, Value(args, ref i), 1, 50) },
-                "--only" => Only(options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = false, RunDatacenter = false }, Value(args, ref i)),
+                "--only" => Only(options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = false, RunDatacenter = false, RunDns = false }, Value(args, ref i)),
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new BenchException($"unknown option \"{name}\" (--help lists them)"),
             };
@@ -67,7 +69,8 @@ internal sealed record BenchOptions
         "gossip" => none with { RunGossip = true },
         "raft" => none with { RunRaft = true },
         "datacenter" => none with { RunDatacenter = true },
-        _ => throw new BenchException($"--only takes kv, watch, gossip, raft or datacenter, not \"{suite}\""),
+        "dns" => none with { RunDns = true },
+        _ => throw new BenchException($"--only takes kv, watch, gossip, raft, datacenter or dns, not \"{suite}\""),
     };
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

@@ -2,7 +2,7 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows
-/// and theirs; the datacenter rows and theirs.
+/// and theirs; the datacenter rows and theirs; the DNS rows and theirs.
 /// </summary>
 internal static class BenchRun
 {
@@ -50,6 +50,13 @@ internal static class BenchRun
             await DatacenterSuite.RunAsync(options, datacenter, time, cancellationToken).ConfigureAwait(false);
         }
 
+        var dns = new Report();
+        if (options.RunDns)
+        {
+            Console.WriteLine($"DNS rows: {options.Duration.TotalSeconds:0.#} s, {DnsSuite.Clients} UDP clients, a service of {DnsSuite.Instances} instances");
+            await DnsSuite.RunAsync(options, dns, time, cancellationToken).ConfigureAwait(false);
+        }
+
         var command = "dotnet run --project bench/Mesh.Bench -c Release" + (args.Count == 0 ? "" : " -- " + string.Join(' ', args));
         if (options.RunKv || options.RunWatch)
         {
@@ -70,6 +77,11 @@ internal static class BenchRun
         {
             Console.WriteLine();
             Console.WriteLine(datacenter.ToMarkdown(command, DatacenterSuite.Notes(options)));
+        }
+        if (options.RunDns)
+        {
+            Console.WriteLine();
+            Console.WriteLine(dns.ToMarkdown(command, DnsSuite.Notes(options)));
         }
     }
 

@@ -159,7 +159,7 @@ internal sealed class GossipPool : IAsyncDisposable
             ["OTEL_TRACES_SAMPLER"] = "always_off",
         };
         var process = AgentProcess.Launch($"mesh agent {node}", scratch =>
-            [.. flags(scratch), "-http-port", Text(http), "-server-port", Text(server), "-serf-lan-port", Text(serf), "-log-level", "warn"],
+            [.. flags(scratch), "-http-port", Text(http), "-server-port", Text(server), "-serf-lan-port", Text(serf), "-dns-port", "-1", "-log-level", "warn"],
             http, environment);
         var agent = new PoolAgent(node, process, serf);
         _agents.Add(agent);

@@ -37,7 +37,7 @@ internal sealed class MeshDatacenter : IDatacenter
                 var agent = AgentProcess.Launch($"mesh server {node}", scratch =>
                 [
                     "-server", "-bootstrap-expect=" + Text(Count), "-bind=127.0.0.1", "-node=" + node, "-data-dir=" + scratch.FullName, .. join,
-                    "-http-port", Text(http), "-server-port", Text(server), "-serf-lan-port", Text(serf),
+                    "-http-port", Text(http), "-server-port", Text(server), "-serf-lan-port", Text(serf), "-dns-port", "-1",
                     // Consul defaults to 5 (sized for minimal hardware) and recommends 1 for production servers.
                     "-hcl", "performance { raft_multiplier = 1 }",
                     "-log-level", "warn",

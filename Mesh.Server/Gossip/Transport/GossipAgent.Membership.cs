@@ -93,7 +93,7 @@ public sealed partial class GossipAgent
         {
             return [new IPEndPoint(ip, port)];
         }
-        var resolved = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        var resolved = await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         return [.. resolved.OrderBy(candidate => candidate.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Select(candidate => new IPEndPoint(candidate, port))];
     }
 

@@ -45,6 +45,7 @@ internal sealed class DevAgent : IAsyncDisposable
             ServerPort = ports.Server,
             SerfLanPort = ports.SerfLan,
             GrpcPort = ports.Grpc,
+            DnsPort = ports.Dns,
             LogLevel = "ERR",
         });
         var app = AgentHost.Build(config);

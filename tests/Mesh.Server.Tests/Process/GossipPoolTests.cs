@@ -159,7 +159,7 @@ public sealed class GossipPoolTests : IDisposable
         _dataDirs.Add(dataDir);
         var joined = await MeshProcess.RunAsync(
             ["agent", "-node=intruder", "-bind=127.0.0.1", $"-data-dir={dataDir.FullName}", $"-join={server.SerfAddress}", $"-encrypt={other}",
-             "-http-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "-http-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "-dns-port", "-1",
              "-serf-lan-port", MeshProcess.StablePort().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
         Assert.Equal(1, joined.ExitCode);

@@ -272,15 +272,15 @@ internal sealed class AgentProcess : IAsyncDisposable
 }
 
 /// <summary>An agent's listeners, each on its own free port so that parallel tests never collide on Consul's defaults.</summary>
-internal sealed record AgentPorts(int Http, int Server, int SerfLan, int Grpc)
+internal sealed record AgentPorts(int Http, int Server, int SerfLan, int Grpc, int Dns)
 {
     /// <summary>
     /// Ports no outgoing connection can take, free for TCP and UDP, so an agent never loses one between their choice
     /// and its bind, nor while it is down before a restart on them (see <see cref="MeshProcess.StablePort"/>).
     /// </summary>
-    public static AgentPorts Free() => new(MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort());
+    public static AgentPorts Free() => new(MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort(), MeshProcess.StablePort());
 
-    public string[] Flags() => ["-http-port", Text(Http), "-server-port", Text(Server), "-serf-lan-port", Text(SerfLan), "-grpc-port", Text(Grpc)];
+    public string[] Flags() => ["-http-port", Text(Http), "-server-port", Text(Server), "-serf-lan-port", Text(SerfLan), "-grpc-port", Text(Grpc), "-dns-port", Text(Dns)];
 
     private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
