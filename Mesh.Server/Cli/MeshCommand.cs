@@ -10,6 +10,7 @@ using Mesh.Server.Cli.Commands.Kv;
 using Mesh.Server.Cli.Commands.Operator;
 using Mesh.Server.Cli.Commands.Services;
 using Mesh.Server.Cli.Commands.Snapshot;
+using Mesh.Server.Cli.Commands.Watch;
 using Mesh.Server.Cli.Flags;
 
 namespace Mesh.Server.Cli;
@@ -121,6 +122,7 @@ public static class MeshCommand
             ServicesCommand.Create(context),
             SnapshotCommand.Create(context),
             VersionCommand.Create(context),
+            WatchCommand.Create(context),
         };
         // Go's flag package knows no directives ("[diagram]") and "--version" is a command here.
         root.Directives.Clear();

@@ -25,6 +25,7 @@ public static class ConsulApi
         IntentionEndpoints.Map(v1);
         AgentConnectEndpoints.Map(v1);
         ConnectCaEndpoints.Map(v1);
+        TxnEndpoints.Map(v1);
         return app;
     }
 }

@@ -106,6 +106,17 @@ internal sealed class ConsulCall
         return result.Value;
     }
 
+    /// <summary>
+    /// Runs a read once, never blocking, and sets only X-Consul-KnownLeader and X-Consul-LastContact (Consul's
+    /// read-only transactions, which report no index).
+    /// </summary>
+    public async Task<QueryResult<T>> ReadOnceAsync<T>(StateQuery<T> query)
+    {
+        var result = await Services.Reader.QueryAsync(query, new QueryOptions(0, TimeSpan.Zero, Consistency), Aborted).ConfigureAwait(false);
+        SetLeaderMeta(result.KnownLeader, result.LastContact);
+        return result;
+    }
+
     /// <summary>Applies a write; a command the state rejects is a 500 with its reason, as Consul answers RPC errors.</summary>
     public async Task<ApplyResult> ApplyAsync(StateCommand command)
     {
@@ -125,14 +136,20 @@ internal sealed class ConsulCall
     {
         var headers = Http.Response.Headers;
         headers["X-Consul-Index"] = Math.Max(1, index).ToString(CultureInfo.InvariantCulture);
-        headers["X-Consul-KnownLeader"] = knownLeader ? "true" : "false";
-        headers["X-Consul-LastContact"] = ((long)Math.Clamp(lastContact.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
+        SetLeaderMeta(knownLeader, lastContact);
         headers["X-Consul-Effective-Consistency"] = Consistency switch
         {
             Consistency.Consistent => "consistent",
             Consistency.Stale => "stale",
             _ => "leader",
         };
+    }
+
+    private void SetLeaderMeta(bool knownLeader, TimeSpan lastContact)
+    {
+        var headers = Http.Response.Headers;
+        headers["X-Consul-KnownLeader"] = knownLeader ? "true" : "false";
+        headers["X-Consul-LastContact"] = ((long)Math.Clamp(lastContact.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
     }
 
     private TimeSpan BlockingWait()

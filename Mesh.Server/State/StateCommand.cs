@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mesh.Server.State.ConnectCa;
+using Mesh.Server.State.Txn;
 
 namespace Mesh.Server.State;
 
@@ -18,6 +19,7 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(Intentions.IntentionApply), "intention-apply")]
 [JsonDerivedType(typeof(ConnectCaSetRoot), "connect-ca-set-root")]
 [JsonDerivedType(typeof(ConnectCaSetConfig), "connect-ca-set-config")]
+[JsonDerivedType(typeof(TxnApply), "txn")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>
@@ -53,4 +55,8 @@ public sealed record StateRestore(JsonElement State) : StateCommand;
 /// <param name="Index">The index the command was applied at.</param>
 /// <param name="Succeeded">False when a condition (CAS) did not hold; nothing changed.</param>
 /// <param name="Error">A rejected command's reason; nothing changed.</param>
-public sealed record ApplyResult(ulong Index, bool Succeeded, string? Error = null);
+public sealed record ApplyResult(ulong Index, bool Succeeded, string? Error = null)
+{
+    /// <summary>A transaction's results or per-operation errors (<see cref="TxnApply"/> only).</summary>
+    public TxnOutcome? Txn { get; init; }
+}

@@ -55,6 +55,9 @@ public sealed class StateReader
     /// <summary>The Connect CA: cluster identity, roots (with their keys) and configuration.</summary>
     public ConnectCa.ConnectCaState ConnectCa() => _store.ReadConnectCa(this);
 
+    /// <summary>Runs a transaction that only reads.</summary>
+    public Txn.TxnOutcome Txn(IReadOnlyList<Txn.TxnKvOp> ops) => _store.ReadTxn(ops);
+
     internal void Touch(WatchKey key, ulong index)
     {
         _watches.Add(key);

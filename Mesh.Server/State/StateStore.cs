@@ -60,6 +60,7 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 Intentions.IntentionApply intention => ApplyIntention(intention, at, changes),
                 ConnectCa.ConnectCaSetRoot set => ApplyConnectCaSetRoot(set, at, changes),
                 ConnectCa.ConnectCaSetConfig set => ApplyConnectCaSetConfig(set, at, changes),
+                Txn.TxnApply txn => ApplyTxn(txn, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;
@@ -86,6 +87,9 @@ public sealed partial class StateStore(TimeProvider timeProvider)
 
         /// <summary>The whole store was replaced: every blocking query wakes.</summary>
         public bool Everything { get; set; }
+
+        /// <summary>Set by a transaction: the KV rows as they were before it, to put back if it fails.</summary>
+        public Txn.KvUndoLog? KvUndo { get; init; }
 
         public void Add(WatchKey key) => Keys.Add(key);
     }

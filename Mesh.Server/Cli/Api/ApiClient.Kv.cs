@@ -44,5 +44,5 @@ internal sealed partial class ApiClient
         return (await WriteAsync(HttpMethod.Delete, KvPath(key), query, null, cancellationToken)).Contains("true", StringComparison.Ordinal);
     }
 
-    private static string KvPath(string key) => "/v1/kv/" + EscapePath(key);
+    internal static string KvPath(string key) => "/v1/kv/" + EscapePath(key);
 }

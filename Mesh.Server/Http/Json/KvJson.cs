@@ -26,25 +26,7 @@ internal static class KvJson
             writer.WriteStartArray();
             foreach (var entry in entries)
             {
-                writer.WriteStartObject();
-                writer.WriteNumber(LockIndex, entry.LockIndex);
-                writer.WriteString(Key, entry.Key);
-                writer.WriteNumber(Flags, entry.Flags);
-                if (entry.Value is { } value)
-                {
-                    writer.WriteBase64String(Value, value);
-                }
-                else
-                {
-                    writer.WriteNull(Value);
-                }
-                if (!string.IsNullOrEmpty(entry.Session))
-                {
-                    writer.WriteString(Session, entry.Session);
-                }
-                writer.WriteNumber(CreateIndex, entry.CreateIndex);
-                writer.WriteNumber(ModifyIndex, entry.ModifyIndex);
-                writer.WriteEndObject();
+                WriteEntry(writer, entry);
             }
             writer.WriteEndArray();
         }
@@ -52,5 +34,29 @@ internal static class KvJson
         {
             output.Write("\n"u8);
         }
+    }
+
+    /// <summary>One structs.DirEntry object.</summary>
+    public static void WriteEntry(Utf8JsonWriter writer, KvEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber(LockIndex, entry.LockIndex);
+        writer.WriteString(Key, entry.Key);
+        writer.WriteNumber(Flags, entry.Flags);
+        if (entry.Value is { } value)
+        {
+            writer.WriteBase64String(Value, value);
+        }
+        else
+        {
+            writer.WriteNull(Value);
+        }
+        if (!string.IsNullOrEmpty(entry.Session))
+        {
+            writer.WriteString(Session, entry.Session);
+        }
+        writer.WriteNumber(CreateIndex, entry.CreateIndex);
+        writer.WriteNumber(ModifyIndex, entry.ModifyIndex);
+        writer.WriteEndObject();
     }
 }

@@ -18,6 +18,7 @@ namespace Mesh.Server.State.Queries;
 [JsonDerivedType(typeof(ChecksQuery), "checks")]
 [JsonDerivedType(typeof(Intentions.IntentionsQuery), "intentions")]
 [JsonDerivedType(typeof(ConnectCa.ConnectCaQuery), "connect-ca")]
+[JsonDerivedType(typeof(Txn.TxnReadQuery), "txn-read")]
 public abstract record StateQuery
 {
     /// <summary>Runs the read; the reader records what a blocking query must watch.</summary>

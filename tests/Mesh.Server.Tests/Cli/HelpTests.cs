@@ -98,7 +98,8 @@ public sealed class HelpTests
         Assert.Contains("\n    keygen         Generates a new encryption key\n", result.Out);
         Assert.Contains("\n    keyring        Manages gossip layer encryption keys\n", result.Out);
         Assert.Contains("\n    kv             Interact with the key-value store\n", result.Out);
-        Assert.EndsWith("\n    version        Prints the mesh version\n", result.Out);
+        Assert.Contains("\n    version        Prints the mesh version\n", result.Out);
+        Assert.EndsWith("\n    watch          Watch for changes in the mesh\n", result.Out);
     }
 
     [Theory]
