@@ -66,6 +66,12 @@ public static partial class AgentHost
         {
             builder.Services.AddSingleton<StateStore>();
             AddServerState(builder.Services, config);
+            builder.Services.AddHostedService(sp => new SessionTimers(
+                sp.GetRequiredService<ILeadership>(),
+                LeaderWriter(sp),
+                sp.GetRequiredService<IStateReader>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SessionTimers>>()));
         }
         else
         {
@@ -145,6 +151,12 @@ public static partial class AgentHost
         services.AddHostedService<DnsServer>();
     }
 
+    /// <summary>The writer of leader-only work: proposed by this server while it leads, or not at all (dev mode: the store).</summary>
+    private static IStateWriter LeaderWriter(IServiceProvider services) =>
+        services.GetService<ServerConsensus>() is { } consensus
+            ? new LeaderOnlyWriter(consensus, services.GetRequiredService<TimeProvider>())
+            : services.GetRequiredService<IStateWriter>();
+
     /// <summary>The pool as the local agent leaves it: a Raft server steps down and waits to be removed (<see cref="ServerLeave"/>).</summary>
     private static IAgentMembership LeavingMembership(IServiceProvider services)
     {
@@ -173,9 +185,7 @@ public static partial class AgentHost
                 sp.GetRequiredService<ILeadership>(),
                 sp.GetService<ServerConsensus>(),
                 config,
-                sp.GetService<ServerConsensus>() is { } consensus
-                    ? new LeaderOnlyWriter(consensus, sp.GetRequiredService<TimeProvider>())
-                    : sp.GetRequiredService<IStateWriter>(),
+                LeaderWriter(sp),
                 sp.GetRequiredService<IStateReader>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<LeaderDuties>>()));

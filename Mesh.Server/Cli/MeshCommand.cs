@@ -7,6 +7,7 @@ using Mesh.Server.Cli.Commands.Catalog;
 using Mesh.Server.Cli.Commands.Intention;
 using Mesh.Server.Cli.Commands.Connect;
 using Mesh.Server.Cli.Commands.Kv;
+using Mesh.Server.Cli.Commands.Lock;
 using Mesh.Server.Cli.Commands.Operator;
 using Mesh.Server.Cli.Commands.Services;
 using Mesh.Server.Cli.Commands.Snapshot;
@@ -117,6 +118,7 @@ public static class MeshCommand
             KeyringCommand.Create(context),
             KvCommand.Create(context),
             LeaveCommand.Create(context),
+            LockCommand.Create(context),
             MembersCommand.Create(context),
             OperatorCommand.Create(context),
             ServicesCommand.Create(context),

@@ -26,6 +26,7 @@ public static class ConsulApi
         AgentConnectEndpoints.Map(v1);
         ConnectCaEndpoints.Map(v1);
         TxnEndpoints.Map(v1);
+        SessionEndpoints.Map(v1);
         return app;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
+using Mesh.Server.State.Sessions;
 
 namespace Mesh.Server.Http;
 
@@ -12,9 +13,6 @@ internal static class KvEndpoints
 {
     /// <summary>Consul's default kv_max_value_size (512 KiB).</summary>
     public const int MaxValueSize = 512 * 1024;
-
-    private const string SessionsUnsupported =
-        "?acquire and ?release need sessions, which this agent does not support yet (/v1/session is not served)";
 
     public static void Map(ConsulRoutes routes)
     {
@@ -121,14 +119,35 @@ internal static class KvEndpoints
         RejectConflicting(call, "cas", "acquire", "release");
         var flags = call.UInt64("flags") ?? 0;
         var cas = call.UInt64("cas");
-        if (call.Has("acquire") || call.Has("release"))
-        {
-            throw ConsulHttpException.BadRequest(SessionsUnsupported);
-        }
         var value = await ReadValueAsync(call.Http.Request, call.Aborted).ConfigureAwait(false);
+        if (call.Get("acquire") is { } acquire)
+        {
+            await call.WriteJsonAsync(await AcquireAsync(call, new KvLock(key, value, flags, acquire)).ConfigureAwait(false)).ConfigureAwait(false);
+            return;
+        }
+        if (call.Get("release") is { } release)
+        {
+            var released = await call.ApplyAsync(new KvUnlock(key, value, flags, release)).ConfigureAwait(false);
+            await call.WriteJsonAsync(released.Succeeded).ConfigureAwait(false);
+            return;
+        }
         var result = await call.ApplyAsync(new KvSet(key, value, flags, cas)).ConfigureAwait(false);
         // A plain set always answers true; only a CAS reports whether its condition held.
         await call.WriteJsonAsync(cas is null || result.Succeeded).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the lock unless the key is still in the lock delay of a session invalidated while holding it: checked
+    /// before proposing, against the answering server's own record, as Consul's leader does.
+    /// </summary>
+    private static async Task<bool> AcquireAsync(ConsulCall call, KvLock acquire)
+    {
+        var delay = (await call.Services.Reader.QueryAsync(new KvLockDelayQuery(acquire.Key), QueryOptions.Now, call.Aborted).ConfigureAwait(false)).Value;
+        if (delay.Remaining > TimeSpan.Zero)
+        {
+            return false;
+        }
+        return (await call.ApplyAsync(acquire with { ReleasedAt = delay.ReleasedAt }).ConfigureAwait(false)).Succeeded;
     }
 
     private static async Task DeleteAsync(ConsulCall call)

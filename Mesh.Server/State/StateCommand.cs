@@ -20,6 +20,11 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(ConnectCaSetRoot), "connect-ca-set-root")]
 [JsonDerivedType(typeof(ConnectCaSetConfig), "connect-ca-set-config")]
 [JsonDerivedType(typeof(TxnApply), "txn")]
+[JsonDerivedType(typeof(Sessions.SessionCreate), "session-create")]
+[JsonDerivedType(typeof(Sessions.SessionDestroy), "session-destroy")]
+[JsonDerivedType(typeof(Sessions.SessionRenew), "session-renew")]
+[JsonDerivedType(typeof(Sessions.KvLock), "kv-lock")]
+[JsonDerivedType(typeof(Sessions.KvUnlock), "kv-unlock")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>

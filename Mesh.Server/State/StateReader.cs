@@ -58,6 +58,19 @@ public sealed class StateReader
     /// <summary>Runs a transaction that only reads.</summary>
     public Txn.TxnOutcome Txn(IReadOnlyList<Txn.TxnKvOp> ops) => _store.ReadTxn(ops);
 
+    public Sessions.SessionEntry? Session(string id) => _store.ReadSession(this, id);
+
+    /// <summary>Every session, by ID.</summary>
+    public IReadOnlyList<Sessions.SessionEntry> Sessions() => _store.ReadSessions(this, node: null);
+
+    public IReadOnlyList<Sessions.SessionEntry> NodeSessions(string node) => _store.ReadSessions(this, node);
+
+    /// <summary>The sessions with a TTL; the index moves on renewals too.</summary>
+    public IReadOnlyList<Sessions.SessionEntry> SessionTimers() => _store.ReadSessionTimers(this);
+
+    /// <summary>What is left of a key's lock delay (not watched: it runs out by time, not by a write).</summary>
+    public Sessions.KvLockDelay LockDelay(string key) => _store.ReadLockDelay(key);
+
     internal void Touch(WatchKey key, ulong index)
     {
         _watches.Add(key);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.Server.Checks;
 
 namespace Mesh.Server.State;
 
@@ -126,6 +127,10 @@ public sealed partial class StateStore
         }
         PutCheck(check with { CreateIndex = existing?.CreateIndex ?? index, ModifyIndex = index });
         CheckChanged(check, index, changes);
+        if (check.Status == HealthStatus.Critical)
+        {
+            CheckFailed(check.Node, check.CheckID, index, changes);
+        }
         if (existing is not null && existing.ServiceID != check.ServiceID)
         {
             CheckChanged(existing, index, changes);
@@ -161,6 +166,10 @@ public sealed partial class StateStore
         }
         _checks[check.Node][check.CheckID] = check with { Status = update.Status, Output = update.Output, ModifyIndex = index };
         CheckChanged(check, index, changes);
+        if (update.Status == HealthStatus.Critical)
+        {
+            CheckFailed(check.Node, check.CheckID, index, changes);
+        }
         return new ApplyResult(index, true);
     }
 
@@ -189,6 +198,7 @@ public sealed partial class StateStore
             {
                 RemoveCheck(node.Node, check.CheckID, index, changes);
             }
+            NodeRemoved(node.Node, index, changes);
             _nodes.Remove(node.Node);
             _services.Remove(node.Node);
             _checks.Remove(node.Node);
@@ -226,6 +236,7 @@ public sealed partial class StateStore
         {
             _checks[node].Remove(checkId);
             CheckChanged(check, index, changes);
+            CheckFailed(node, checkId, index, changes);
         }
     }
 

@@ -29,7 +29,9 @@ public sealed partial class StateStore
                 [.. _checks.Values.SelectMany(onNode => onNode.Values)],
                 _restoredAt,
                 [.. _intentions.Values],
-                CaptureConnectCa()));
+                CaptureConnectCa(),
+                [.. _sessions.Values],
+                new Dictionary<string, ulong>(_lockReleases)));
         }
     }
 
@@ -133,6 +135,7 @@ public sealed partial class StateStore
         snapshot.Checks.ForEach(PutCheck);
         ReplaceIntentions(snapshot.Intentions);
         ReplaceConnectCa(snapshot.ConnectCa);
+        ReplaceSessions(snapshot.Sessions, snapshot.LockReleases);
     }
 
     /// <summary>The store as it was when captured.</summary>
@@ -158,5 +161,7 @@ public sealed partial class StateStore
         List<CatalogCheck> Checks,
         ulong RestoredAt = 0,
         List<Intention>? Intentions = null,
-        ConnectCa.ConnectCaState? ConnectCa = null);
+        ConnectCa.ConnectCaState? ConnectCa = null,
+        List<Sessions.SessionEntry>? Sessions = null,
+        Dictionary<string, ulong>? LockReleases = null);
 }

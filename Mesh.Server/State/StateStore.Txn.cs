@@ -147,10 +147,8 @@ public sealed partial class StateStore
         return entry is null ? $"failed to lock key {Quote(op.Key)}, lock is already held" : null;
     }
 
-    // The one place the KV verbs consult the session table (lock; unlock and check-session compare the key's
-    // holder only). This store has no session table yet (/v1/session is not served), so no session exists and
-    // every lock is refused with Consul's reason; the sessions feature answers this from its table.
-    private static bool SessionExists(string session) => false;
+    // The one place the KV verbs consult the session table (lock; unlock and check-session compare the key's holder only).
+    private bool SessionExists(string session) => _sessions.ContainsKey(session);
 
     /// <summary>Go's %q of a string, as Consul's error messages quote keys and sessions.</summary>
     internal static string Quote(string text) =>

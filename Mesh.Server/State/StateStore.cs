@@ -1,7 +1,7 @@
 namespace Mesh.Server.State;
 
 /// <summary>
-/// The replicated state machine: KV, nodes, services and checks under one global index.
+/// The replicated state machine: KV, nodes, services, checks and sessions under one global index.
 /// Every change goes through <see cref="Apply"/>, which is deterministic (no clocks, no randomness), so that
 /// replicas applying the same commands in the same order hold the same state. Reads run under the same lock
 /// and record what they touched, so blocking queries wake only on writes that affect them.
@@ -61,6 +61,11 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 ConnectCa.ConnectCaSetRoot set => ApplyConnectCaSetRoot(set, at, changes),
                 ConnectCa.ConnectCaSetConfig set => ApplyConnectCaSetConfig(set, at, changes),
                 Txn.TxnApply txn => ApplyTxn(txn, at, changes),
+                Sessions.SessionCreate create => ApplySessionCreate(create, at, changes),
+                Sessions.SessionDestroy destroy => ApplySessionDestroy(destroy, at, changes),
+                Sessions.SessionRenew renew => ApplySessionRenew(renew, at, changes),
+                Sessions.KvLock acquire => ApplyKvLock(acquire, at, changes),
+                Sessions.KvUnlock release => ApplyKvUnlock(release, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;

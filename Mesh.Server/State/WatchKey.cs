@@ -13,6 +13,7 @@ public readonly record struct WatchKey(WatchKind Kind, string Name)
     public static readonly WatchKey Checks = new(WatchKind.Checks, "");
     public static readonly WatchKey Intentions = new(WatchKind.Intentions, "");
     public static readonly WatchKey ConnectCa = new(WatchKind.ConnectCa, "");
+    public static readonly WatchKey Sessions = new(WatchKind.Sessions, "");
 }
 
 public enum WatchKind
@@ -37,4 +38,6 @@ public enum WatchKind
     Intentions,
     /// <summary>The Connect CA: roots and configuration.</summary>
     ConnectCa,
+    /// <summary>Any session: created, destroyed, invalidated or renewed.</summary>
+    Sessions,
 }

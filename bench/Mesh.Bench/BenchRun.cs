@@ -2,7 +2,7 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows
-/// and theirs; the datacenter rows and theirs; the DNS rows and theirs.
+/// and theirs; the datacenter rows and theirs; the DNS rows and theirs; the lock rows and theirs.
 /// </summary>
 internal static class BenchRun
 {
@@ -49,6 +49,12 @@ internal static class BenchRun
             Console.WriteLine($"Datacenter rows: 3 mesh servers and 3 etcd members with fsync, {options.Duration.TotalSeconds:0.#} s each, {KvWorkload.ValueSize}-byte values over {KvWorkload.KeyCount} keys");
             await DatacenterSuite.RunAsync(options, datacenter, time, cancellationToken).ConfigureAwait(false);
         }
+        var locks = new Report();
+        if (options.RunLock)
+        {
+            Console.WriteLine($"Lock rows: a holder agent killed with kill -9, {options.Rounds} rounds");
+            await LockSuite.RunAsync(options, locks, time, cancellationToken).ConfigureAwait(false);
+        }
 
         var dns = new Report();
         if (options.RunDns)
@@ -82,6 +88,11 @@ internal static class BenchRun
         {
             Console.WriteLine();
             Console.WriteLine(dns.ToMarkdown(command, DnsSuite.Notes(options)));
+        }
+        if (options.RunLock)
+        {
+            Console.WriteLine();
+            Console.WriteLine(locks.ToMarkdown(command, LockSuite.Notes(options)));
         }
     }
 

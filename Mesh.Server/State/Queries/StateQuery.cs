@@ -19,6 +19,10 @@ namespace Mesh.Server.State.Queries;
 [JsonDerivedType(typeof(Intentions.IntentionsQuery), "intentions")]
 [JsonDerivedType(typeof(ConnectCa.ConnectCaQuery), "connect-ca")]
 [JsonDerivedType(typeof(Txn.TxnReadQuery), "txn-read")]
+[JsonDerivedType(typeof(Sessions.SessionGetQuery), "session-get")]
+[JsonDerivedType(typeof(Sessions.SessionListQuery), "session-list")]
+[JsonDerivedType(typeof(Sessions.SessionTimersQuery), "session-timers")]
+[JsonDerivedType(typeof(Sessions.KvLockDelayQuery), "kv-lock-delay")]
 public abstract record StateQuery
 {
     /// <summary>Runs the read; the reader records what a blocking query must watch.</summary>

@@ -177,7 +177,6 @@ public sealed class KvEndpointTests
     [InlineData("/v1/kv/k?flags=x", "Invalid value for ?flags")]
     [InlineData("/v1/kv/k?cas=-1", "Invalid value for ?cas")]
     [InlineData("/v1/kv/k?cas=1&acquire=abc", "Conflicting flags: acquire=abc&cas=1")]
-    [InlineData("/v1/kv/k?acquire=abc", "?acquire and ?release need sessions")]
     [InlineData("/v1/kv/", "Missing key name")]
     [InlineData("/v1/kv/k?index=x", "Invalid index")]
     [InlineData("/v1/kv/k?wait=soon", "Invalid wait time")]

@@ -21,4 +21,19 @@ internal static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>The same for a condition that has to ask over the network.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
+    {
+        var limit = deadline ?? DefaultDeadline;
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new XunitException($"Timed out after {limit} waiting for {what}");
+            }
+            await Task.Delay(10);
+        }
+    }
 }
