@@ -32,9 +32,7 @@ public static partial class AgentHost
             services.AddHostedService(sp => new ConnectCaLeader(
                 sp.GetRequiredService<ILeadership>(),
                 new CaManager(
-                    sp.GetService<ServerConsensus>() is { } consensus
-                        ? new LeaderOnlyWriter(consensus, sp.GetRequiredService<TimeProvider>())
-                        : sp.GetRequiredService<IStateWriter>(),
+                    LeaderWriter(sp),
                     sp.GetRequiredService<IStateReader>(),
                     sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<TimeProvider>(),
@@ -47,7 +45,7 @@ public static partial class AgentHost
         }
         services.AddSingleton(sp => new LeafCertificates(
             sp.GetRequiredService<IStateReader>(), sp.GetRequiredService<ILeafSigner>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new ProxyWatchOptions(config.Datacenter, DefaultAllow: true));
+        services.AddSingleton(new ProxyWatchOptions(config.Datacenter, config.IntentionDefaultAllow));
     }
 
     private static void MapConnect(WebApplication app, AgentConfig config)

@@ -78,6 +78,12 @@ public sealed record AgentConfig
     /// <summary>connect { enabled = true }; on in dev mode.</summary>
     public bool ConnectEnabled { get; init; }
 
+    /// <summary>
+    /// What decides a connection no intention matches: allow, unless <c>acl { enabled = true, default_policy = "deny" }</c>
+    /// (Consul takes the intention default from the ACL default policy, and allows everything with ACLs off).
+    /// </summary>
+    public bool IntentionDefaultAllow { get; init; } = true;
+
     /// <summary>Applied Raft entries since the last snapshot that trigger a new one (raft_snapshot_threshold).</summary>
     public int RaftSnapshotThreshold { get; init; } = AgentDefaults.RaftSnapshotThreshold;
 

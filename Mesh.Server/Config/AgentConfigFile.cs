@@ -14,7 +14,7 @@ internal sealed class AgentConfigFile
     public static readonly IReadOnlyDictionary<Type, IReadOnlySet<string>> IgnoredKeys = new Dictionary<Type, IReadOnlySet<string>>
     {
         [typeof(AgentConfigFile)] = Keys(
-            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "acl", "limits",
+            "ui", "ui_config", "ui_dir", "ui_content_path", "telemetry", "limits",
             "tls", "http_config", "gossip_wan", "auto_encrypt", "config_entries", "rpc", "cache", "watches",
             "alt_domain", "log_file", "log_rotate_duration", "log_rotate_bytes",
             "log_rotate_max_files", "enable_syslog", "syslog_facility", "pid_file", "disable_update_check",
@@ -31,6 +31,10 @@ internal sealed class AgentConfigFile
         // Enterprise-only (redundancy zones, upgrade migration).
         [typeof(AutopilotSection)] = Keys("disable_upgrade_migration", "redundancy_zone_tag", "upgrade_version_tag"),
         [typeof(ConnectSection)] = Keys("ca_provider", "ca_config", "enable_mesh_gateway_wan_federation"),
+        // Without an ACL system only the intention default is read; tokens and replication settings load and are ignored.
+        [typeof(AclSection)] = Keys(
+            "down_policy", "policy_ttl", "role_ttl", "token_ttl", "enable_token_persistence", "enable_key_list_policy",
+            "enable_token_replication", "tokens", "msp_disable_bootstrap"),
         [typeof(DnsConfigSection)] = Keys(
             "max_stale", "use_cache", "cache_max_age", "disable_compression", "enable_truncate", "soa", "prefer_namespace",
             "recursor_strategy", "enable_additional_node_meta_txt"),
@@ -66,6 +70,7 @@ internal sealed class AgentConfigFile
     public PerformanceSection? Performance { get; set; }
     public GossipLanSection? GossipLan { get; set; }
     public ConnectSection? Connect { get; set; }
+    public AclSection? Acl { get; set; }
 
     public Located<int>? RaftSnapshotThreshold { get; set; }
     public Located<TimeSpan>? RaftSnapshotInterval { get; set; }
@@ -130,6 +135,12 @@ internal sealed class GossipLanSection
 internal sealed class ConnectSection
 {
     public Located<bool>? Enabled { get; set; }
+}
+
+internal sealed class AclSection
+{
+    public Located<bool>? Enabled { get; set; }
+    public Located<string>? DefaultPolicy { get; set; }
 }
 
 internal sealed class DnsConfigSection

@@ -53,6 +53,7 @@ internal static partial class AgentConfigResolver
             RaftMultiplier = ResolveRaftMultiplier(file.Performance?.RaftMultiplier, dev),
             GossipLan = ResolveGossip(file.GossipLan, dev ? AgentDefaults.DevGossipLan : AgentDefaults.GossipLan),
             ConnectEnabled = file.Connect?.Enabled?.Value ?? dev,
+            IntentionDefaultAllow = ResolveIntentionDefault(file.Acl),
             RaftSnapshotThreshold = InRange(file.RaftSnapshotThreshold, AgentDefaults.RaftSnapshotThreshold, "raft_snapshot_threshold", zeroAllowed: false),
             RaftTrailingLogs = InRange(file.RaftTrailingLogs, AgentDefaults.RaftTrailingLogs, "raft_trailing_logs", zeroAllowed: true),
             RaftSnapshotInterval = InRange(file.RaftSnapshotInterval, AgentDefaults.RaftSnapshotInterval, "raft_snapshot_interval", zeroAllowed: false),
@@ -178,6 +179,16 @@ internal static partial class AgentConfigResolver
         var isIp = IPAddress.TryParse(address, out var ip)
             && (ip.AddressFamily == AddressFamily.InterNetworkV6 || address.Count(c => c == '.') == 3);
         return isIp ? address : throw Error(value, $"{key} must be an IP address, got \"{address}\"");
+    }
+
+    private static bool ResolveIntentionDefault(AclSection? acl)
+    {
+        var policy = acl?.DefaultPolicy?.Value ?? "allow";
+        if (policy is not ("allow" or "deny"))
+        {
+            throw Error(acl!.DefaultPolicy, $"acl.default_policy must be \"allow\" or \"deny\", got \"{policy}\"");
+        }
+        return acl?.Enabled?.Value != true || policy == "allow";
     }
 
     // Consul serves gRPC (the proxies' configuration) on 8502 in dev mode only; elsewhere ports.grpc turns it on.

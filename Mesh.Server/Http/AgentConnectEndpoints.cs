@@ -25,7 +25,7 @@ internal static class AgentConnectEndpoints
         var identity = SpiffeIds.ParseService(body.ClientCertURI);
         var source = identity.Id?.Service ?? throw ConsulHttpException.BadRequest(identity.Error!);
         var intentions = (await call.Services.Reader.QueryAsync(new IntentionsQuery(), State.Queries.QueryOptions.Now, call.Aborted).ConfigureAwait(false)).Value;
-        var decision = IntentionEvaluator.Evaluate(intentions, source, body.Target);
+        var decision = IntentionEvaluator.Evaluate(intentions, source, body.Target, defaultAllow: call.Services.IntentionDefaultAllow);
         await call.WriteJsonAsync(new AuthorizeJson(decision.Allowed, decision.Reason)).ConfigureAwait(false);
     }
 }

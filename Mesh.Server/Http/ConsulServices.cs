@@ -32,6 +32,9 @@ internal sealed class ConsulServices(IServiceProvider provider)
     /// <summary>Raft operations and snapshots (/v1/operator/raft, /v1/snapshot).</summary>
     public IRaftOperator Operator => _operator ??= provider.GetRequiredService<IRaftOperator>();
 
+    /// <summary>What a connection no intention matches gets (the agent's acl.default_policy).</summary>
+    public bool IntentionDefaultAllow { get; } = provider.GetService<Config.AgentConfig>()?.IntentionDefaultAllow ?? true;
+
     public TimeProvider Time { get; } = provider.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public ILogger Logger { get; } =

@@ -59,7 +59,7 @@ internal static class IntentionEndpoints
     {
         var (source, destination) = Pair(call);
         var intentions = await call.ReadAsync(new IntentionsQuery()).ConfigureAwait(false);
-        var decision = IntentionEvaluator.Evaluate(intentions, source, destination);
+        var decision = IntentionEvaluator.Evaluate(intentions, source, destination, defaultAllow: call.Services.IntentionDefaultAllow);
         await call.WriteJsonAsync(new IntentionCheckJson(decision.Allowed)).ConfigureAwait(false);
     }
 
