@@ -49,6 +49,10 @@ internal sealed record Reading(
     public static Reading Unreachable(string reason) => new(null, null, UnreachableMessage, reason);
 }
 
+/// <summary>What the page takes from configuration.</summary>
+internal sealed record Settings([property: JsonPropertyName("title")] string Title);
+
+[JsonSerializable(typeof(Settings))]
 [JsonSerializable(typeof(CountReply))]
 [JsonSerializable(typeof(Reading))]
 internal sealed partial class DashboardJson : JsonSerializerContext;

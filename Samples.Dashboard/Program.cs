@@ -1,9 +1,12 @@
 using System.Net.ServerSentEvents;
+using Microsoft.Extensions.Hosting.Mesh;
 using Samples.Dashboard;
 
 // The seed's dashboard: shows the count it fetches from the counting service through its upstream.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddServiceDefaults();
+// Settings live in the mesh KV under config/dashboard/ (e.g. config/dashboard/Dashboard/Title) and apply without a restart.
+builder.AddMeshConfiguration("config/dashboard");
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJson.Default));
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, and the one way to opt a client out of the defaults' retries.
 builder.Services.AddHttpClient<CountingClient>(http =>
@@ -25,6 +28,7 @@ app.MapGet("/api/count", async (CountingClient counting, CancellationToken cance
     var reading = await counting.FetchAsync(cancellationToken);
     return reading.Error is null ? Results.Ok(reading) : Results.Json(reading, statusCode: StatusCodes.Status502BadGateway);
 });
+app.MapGet("/api/settings", (IConfiguration configuration) => new Settings(configuration["Dashboard:Title"] ?? "Dashboard"));
 app.MapGet("/api/events", (CountingClient counting, CancellationToken cancellationToken) =>
     TypedResults.ServerSentEvents(Readings(counting, TimeProvider.System, cancellationToken)));
 app.Run();

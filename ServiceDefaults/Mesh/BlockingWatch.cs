@@ -61,6 +61,9 @@ internal sealed class BlockingWatch(MeshAgent agent, string path, Action<JsonDoc
         }
     }
 
+    /// <summary>Ends the watch without waiting for it (for callers that must not block).</summary>
+    public void Stop() => _stop.Cancel();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

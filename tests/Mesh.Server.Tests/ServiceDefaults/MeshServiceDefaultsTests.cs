@@ -33,6 +33,41 @@ public sealed class MeshServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KvKeysUnderThePrefixAreConfigurationAndReloadWithoutRestart()
+    {
+        await PutAsync("/v1/kv/config/dashboard/Greeting/Text", "hello");
+        await PutAsync("/v1/kv/config/dashboard/Refresh", "5");
+        await PutAsync("/v1/kv/config/other/Refresh", "9");
+        var builder = App();
+        builder.AddMeshConfiguration("config/dashboard");
+        using var host = builder.Build();
+        // The app's configuration owns the watch: disposing it ends the blocking query.
+        using var configuration = (ConfigurationManager)host.Services.GetRequiredService<IConfiguration>();
+
+        Assert.Equal(("hello", "5"), (configuration["Greeting:Text"], configuration["Refresh"]));
+
+        var reloaded = new TaskCompletionSource();
+        using var subscription = ChangeToken.OnChange(((IConfiguration)configuration).GetReloadToken, () => reloaded.TrySetResult());
+        await PutAsync("/v1/kv/config/dashboard/Greeting/Text", "bonjour");
+        await reloaded.Task.WaitAsync(Eventually.DefaultDeadline);
+        await Eventually.TrueAsync(() => configuration["Greeting:Text"] == "bonjour", "the new value");
+        Assert.Equal("5", configuration["Refresh"]);
+    }
+
+    [Fact]
+    public void WithoutAnAgentTheConfigurationStaysEmptyAndTheAppStarts()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // A port nothing listens on: the first load gives up, the watch keeps trying in the background.
+        builder.Configuration.AddInMemoryCollection([new("MESH_HTTP_ADDR", $"127.0.0.1:{Process.MeshProcess.StablePort()}")]);
+        builder.AddMeshConfiguration("config/dashboard");
+        using var host = builder.Build();
+        using var configuration = (ConfigurationManager)host.Services.GetRequiredService<IConfiguration>();
+
+        Assert.Null(configuration["Refresh"]);
+    }
+
+    [Fact]
     public async Task AServiceOutsideTheMeshResolvesToItsPassingInstancesAndFollowsChanges()
     {
         await PutAsync("/v1/agent/service/register", """{"Name":"web","ID":"web-1","Address":"127.0.0.1","Port":1234,"Check":{"CheckID":"web-1-ttl","TTL":"60s","Status":"passing"}}""");
