@@ -1,5 +1,6 @@
 using Mesh.Server.State;
 using Mesh.Server.State.Sessions;
+using Mesh.Server.State.Txn;
 
 namespace Mesh.Server.Tests.State;
 
@@ -181,5 +182,26 @@ public sealed class StateStoreSessionTests
         var restored = new StateStore();
         restored.RestoreSnapshot(saved);
         Assert.Equal("n1", restored.Read(r => r.Session(a)).Value!.Node);
+    }
+
+    [Fact]
+    public void A_transaction_locks_with_a_session_and_a_second_session_is_refused_whole()
+    {
+        var a = Create("a");
+        var b = Create("b");
+
+        var locked = _store.Apply(new TxnApply([new TxnKvOp(TxnKvOp.Lock, "k", [1], Session: a)]));
+        var refused = _store.Apply(new TxnApply(
+        [
+            new TxnKvOp(TxnKvOp.Set, "other", [2]),
+            new TxnKvOp(TxnKvOp.Lock, "k", [3], Session: b),
+        ]));
+
+        Assert.True(locked.Succeeded);
+        Assert.Equal((a, 1ul), (Get("k")!.Session, Get("k")!.LockIndex));
+        Assert.False(refused.Succeeded);
+        Assert.Equal([new TxnError(1, "failed to lock key \"k\", lock is already held")], refused.Txn!.Errors!);
+        Assert.Null(Get("other"));
+        Assert.True(_store.Apply(new TxnApply([new TxnKvOp(TxnKvOp.CheckSession, "k", Session: a)])).Succeeded);
     }
 }
