@@ -6,12 +6,12 @@ namespace Mesh.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft|datacenter|dns|lock] [--gossip-rounds 5]
-          --duration       how long each KV, Raft and datacenter row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
+        usage: mesh-bench [--duration 10s] [--watchers 10000] [--rounds 10] [--skip-peer] [--only kv|watch|gossip|raft|datacenter|dns|lock|proxy] [--gossip-rounds 5]
+          --duration       how long each KV, Raft, datacenter, DNS and proxy row runs (e.g. 10s, 500ms, 1m; a bare number is seconds)
           --watchers       blocking watchers parked at once in the watch benchmark
           --rounds         writes (and re-arms) in the watch benchmark, holder kills in the lock benchmark
-          --skip-peer      measure the mesh agent only (no etcd)
-          --only           run just the KV rows, the watch rows, the gossip rows, the Raft rows, the datacenter rows, the DNS rows or the lock rows
+          --skip-peer      measure the mesh only (no etcd, dnsmasq or haproxy)
+          --only           run just the KV rows, the watch rows, the gossip rows, the Raft rows, the datacenter rows, the DNS rows, the lock rows or the proxy rows
           --gossip-rounds  kill/join rounds on the 10 real agents, and seeds per pool size in the simulation
         """;
 
@@ -37,6 +37,8 @@ internal sealed record BenchOptions
 
     public bool RunLock { get; init; } = true;
 
+    public bool RunProxy { get; init; } = true;
+
     public int GossipRounds { get; init; } = 5;
 
     public bool Help { get; init; }
@@ -56,7 +58,7 @@ internal sealed record BenchOptions
                 "--rounds" => options with { Rounds = ParseCount(name, Value(args, ref i), 1, 1_000) },
                 "--skip-peer" => options with { SkipPeer = true },
                 "--gossip-rounds" => options with { GossipRounds = ParseCount(name, Value(args, ref i), 1, 50) },
-                "--only" => Only(options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = false, RunDatacenter = false, RunDns = false, RunLock = false }, Value(args, ref i)),
+                "--only" => Only(options with { RunKv = false, RunWatch = false, RunGossip = false, RunRaft = false, RunDatacenter = false, RunDns = false, RunLock = false, RunProxy = false }, Value(args, ref i)),
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new BenchException($"unknown option \"{name}\" (--help lists them)"),
             };
@@ -73,7 +75,8 @@ internal sealed record BenchOptions
         "datacenter" => none with { RunDatacenter = true },
         "dns" => none with { RunDns = true },
         "lock" => none with { RunLock = true },
-        _ => throw new BenchException($"--only takes kv, watch, gossip, raft, datacenter, dns or lock, not \"{suite}\""),
+        "proxy" => none with { RunProxy = true },
+        _ => throw new BenchException($"--only takes kv, watch, gossip, raft, datacenter, dns, lock or proxy, not \"{suite}\""),
     };
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

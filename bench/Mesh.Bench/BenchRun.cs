@@ -2,7 +2,7 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// One invocation: the KV rows, the watch rows, then their summary table; the gossip rows and theirs; the Raft rows
-/// and theirs; the datacenter rows and theirs; the DNS rows and theirs; the lock rows and theirs.
+/// and theirs; the datacenter rows and theirs; the DNS rows and theirs; the lock rows and theirs; the proxy rows and theirs.
 /// </summary>
 internal static class BenchRun
 {
@@ -63,6 +63,13 @@ internal static class BenchRun
             await DnsSuite.RunAsync(options, dns, time, cancellationToken).ConfigureAwait(false);
         }
 
+        var proxy = new Report();
+        if (options.RunProxy)
+        {
+            Console.WriteLine($"Proxy rows: {options.Duration.TotalSeconds:0.#} s each, GET at {ProxySuite.Rate:N0} req/s and from {ProxySuite.Clients} clients: direct, mesh sidecar pair, haproxy pair");
+            await ProxySuite.RunAsync(options, proxy, time, cancellationToken).ConfigureAwait(false);
+        }
+
         var command = "dotnet run --project bench/Mesh.Bench -c Release" + (args.Count == 0 ? "" : " -- " + string.Join(' ', args));
         if (options.RunKv || options.RunWatch)
         {
@@ -93,6 +100,11 @@ internal static class BenchRun
         {
             Console.WriteLine();
             Console.WriteLine(locks.ToMarkdown(command, LockSuite.Notes(options)));
+        }
+        if (options.RunProxy)
+        {
+            Console.WriteLine();
+            Console.WriteLine(proxy.ToMarkdown(command, ProxySuite.Notes(options)));
         }
     }
 
