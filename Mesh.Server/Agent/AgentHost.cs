@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Mesh.Server.Agent.Events;
 using Mesh.Server.Agent.Membership;
 using Mesh.Server.Cluster;
 using Mesh.Server.Config;
@@ -95,6 +96,8 @@ public static partial class AgentHost
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IHostApplicationLifetime>().StopApplication));
         builder.Services.AddSingleton<ILocalAgent>(sp => sp.GetRequiredService<LocalAgent>());
+        builder.Services.AddSingleton<UserEventLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UserEventLog>());
         builder.Services.AddHostedService<AntiEntropy>();
         AddConnect(builder.Services, config);
         if (config.Ports.Dns >= 0)
@@ -171,12 +174,15 @@ public static partial class AgentHost
     {
         if (config.Ports.SerfLan < 0)
         {
-            services.AddSingleton<IAgentMembership>(new SoloMembership(config));
+            var solo = new SoloMembership(config);
+            services.AddSingleton<IAgentMembership>(solo);
+            services.AddSingleton<IUserEventGossip>(solo);
             return;
         }
         services.AddSingleton(sp => new GossipMembership(
             config, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<IAgentMembership>(sp => sp.GetRequiredService<GossipMembership>());
+        services.AddSingleton<IUserEventGossip>(sp => sp.GetRequiredService<GossipMembership>());
         services.AddHostedService(sp => sp.GetRequiredService<GossipMembership>());
         if (config.Server)
         {

@@ -6,6 +6,7 @@ using Mesh.Server.Cli.Commands;
 using Mesh.Server.Cli.Commands.Catalog;
 using Mesh.Server.Cli.Commands.Intention;
 using Mesh.Server.Cli.Commands.Connect;
+using Mesh.Server.Cli.Commands.Event;
 using Mesh.Server.Cli.Commands.Kv;
 using Mesh.Server.Cli.Commands.Lock;
 using Mesh.Server.Cli.Commands.Operator;
@@ -111,6 +112,7 @@ public static class MeshCommand
             AgentCommand.Create(context),
             CatalogCommand.Create(context),
             ConnectCommand.Create(context),
+            EventCommand.Create(context),
             ForceLeaveCommand.Create(context),
             IntentionCommand.Create(context),
             JoinCommand.Create(context),

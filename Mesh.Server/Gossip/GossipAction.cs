@@ -37,3 +37,6 @@ public sealed record QueryResponseReceived(uint QueryId, string From, byte[] Pay
 /// answered, or its timeout passed with <paramref name="Answered"/> answers.
 /// </summary>
 public sealed record QueryFinished(uint QueryId, int Expected, int Answered) : GossipAction;
+
+/// <summary>A user event reached this member for the first time (its own too): hand it to the application.</summary>
+public sealed record DeliverUserEvent(GossipUserEvent Event) : GossipAction;

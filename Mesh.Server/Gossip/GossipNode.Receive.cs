@@ -58,6 +58,9 @@ public sealed partial class GossipNode
             case RelayMessage relay:
                 Send(relay.Target, relay.Response);
                 break;
+            case UserEventMessage userEvent:
+                ReceiveUserEvent(userEvent);
+                break;
         }
     }
 }

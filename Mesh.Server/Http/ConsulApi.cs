@@ -27,6 +27,7 @@ public static class ConsulApi
         ConnectCaEndpoints.Map(v1);
         TxnEndpoints.Map(v1);
         SessionEndpoints.Map(v1);
+        EventEndpoints.Map(v1);
         return app;
     }
 }

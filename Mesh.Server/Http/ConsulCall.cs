@@ -152,7 +152,11 @@ internal sealed class ConsulCall
         headers["X-Consul-LastContact"] = ((long)Math.Clamp(lastContact.TotalMilliseconds, 0, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
     }
 
-    private TimeSpan BlockingWait()
+    /// <summary>Sets X-Consul-Index alone, for reads that are not of the replicated state (/v1/event/list).</summary>
+    public void SetIndex(ulong index) => Http.Response.Headers["X-Consul-Index"] = index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>How long a blocking read waits: ?wait within Consul's bounds plus jitter, zero without ?index.</summary>
+    public TimeSpan BlockingWait()
     {
         if (MinIndex == 0)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Mesh.Server.Agent;
+using Mesh.Server.Agent.Events;
 using Mesh.Server.Cluster;
 using Mesh.Server.State;
 using Mesh.Server.State.Queries;
@@ -20,6 +21,7 @@ internal sealed class ConsulServices(IServiceProvider provider)
     private ILocalAgent? _agent;
     private IClusterStatus? _cluster;
     private IRaftOperator? _operator;
+    private UserEventLog? _events;
 
     public IStateReader Reader => _reader ??= provider.GetRequiredService<IStateReader>();
 
@@ -31,6 +33,9 @@ internal sealed class ConsulServices(IServiceProvider provider)
 
     /// <summary>Raft operations and snapshots (/v1/operator/raft, /v1/snapshot).</summary>
     public IRaftOperator Operator => _operator ??= provider.GetRequiredService<IRaftOperator>();
+
+    /// <summary>The agent's user events (/v1/event).</summary>
+    public UserEventLog Events => _events ??= provider.GetRequiredService<UserEventLog>();
 
     /// <summary>What a connection no intention matches gets (the agent's acl.default_policy).</summary>
     public bool IntentionDefaultAllow { get; } = provider.GetService<Config.AgentConfig>()?.IntentionDefaultAllow ?? true;

@@ -177,7 +177,7 @@ internal static class KvEndpoints
     }
 
     /// <summary>The raw body as the value (null when empty), refused with 413 past <see cref="MaxValueSize"/>.</summary>
-    private static async Task<byte[]?> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } length)
         {

@@ -44,6 +44,9 @@ public sealed class SimNetwork
     /// <summary>Called for every answer and end of a query, with the member that asked it.</summary>
     public Action<SimMember, GossipAction>? OnQueryAction { get; set; }
 
+    /// <summary>Called for every user event a member delivers, with that member.</summary>
+    public Action<SimMember, GossipUserEvent>? OnUserEvent { get; set; }
+
     public long PacketsSent { get; private set; }
 
     public long BytesSent { get; private set; }
@@ -203,6 +206,9 @@ public sealed class SimNetwork
                     break;
                 case QueryResponseReceived or QueryFinished:
                     OnQueryAction?.Invoke(member, action);
+                    break;
+                case DeliverUserEvent delivered:
+                    OnUserEvent?.Invoke(member, delivered.Event);
                     break;
             }
         }

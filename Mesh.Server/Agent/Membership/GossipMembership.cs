@@ -10,7 +10,7 @@ namespace Mesh.Server.Agent.Membership;
 /// The agent in the LAN gossip pool: starts gossip on serf_lan, joins the <c>-join</c> addresses at start and keeps
 /// trying the <c>-retry-join</c> ones until one answers, and answers who the members and servers are.
 /// </summary>
-public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncDisposable
+public sealed class GossipMembership : IAgentMembership, IUserEventGossip, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // Consul's retry_interval.
@@ -65,6 +65,10 @@ public sealed class GossipMembership : IAgentMembership, IHostedService, IAsyncD
 
     public Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default) =>
         Gossip.KeyManager.ExecuteAsync(operation, key, relayFactor, cancellationToken);
+
+    public void FireUserEvent(string name, byte[] payload) => Gossip.FireUserEvent(name, payload);
+
+    public void HandleUserEvents(Action<GossipUserEvent> handler) => Gossip.HandleUserEvents(handler);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

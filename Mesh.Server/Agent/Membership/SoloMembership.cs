@@ -5,10 +5,15 @@ namespace Mesh.Server.Agent.Membership;
 
 /// <summary>
 /// Membership when gossip is off (<c>ports { serf_lan = -1 }</c>): this agent alone, which is a whole datacenter
-/// only if it is a server.
+/// only if it is a server. User events reach this agent alone.
 /// </summary>
-public sealed class SoloMembership(AgentConfig config) : IAgentMembership
+public sealed class SoloMembership(AgentConfig config) : IAgentMembership, IUserEventGossip
 {
+    private readonly Lock _events = new();
+    private Action<GossipUserEvent>? _eventHandler;
+    // The Lamport clock a pool would keep, starting at 1 as Serf's does.
+    private ulong _eventClock = 1;
+
     private readonly GossipMember _self = new(
         config.NodeName, config.AdvertiseAddr, Math.Max(0, config.Ports.SerfLan), MemberTags.For(config), MemberStatus.Alive);
 
@@ -28,4 +33,21 @@ public sealed class SoloMembership(AgentConfig config) : IAgentMembership
     /// <summary>Without gossip there is no encryption: this agent answers as a member without a keyring.</summary>
     public Task<KeyringResponse> KeyringAsync(KeyringOperation operation, string? key, int relayFactor, CancellationToken cancellationToken = default) =>
         Task.FromResult(KeyringResponse.EncryptionDisabled(config.NodeName, operation));
+
+    public void FireUserEvent(string name, byte[] payload)
+    {
+        GossipNode.CheckUserEvent(name, payload.Length);
+        lock (_events)
+        {
+            _eventHandler?.Invoke(new GossipUserEvent(name, payload, _eventClock++));
+        }
+    }
+
+    public void HandleUserEvents(Action<GossipUserEvent> handler)
+    {
+        lock (_events)
+        {
+            _eventHandler = handler;
+        }
+    }
 }

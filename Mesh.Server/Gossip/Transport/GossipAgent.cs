@@ -232,6 +232,9 @@ public sealed partial class GossipAgent : IAsyncDisposable
                 case QueryFinished finished:
                     FinishQuery(finished);
                     break;
+                case DeliverUserEvent delivered:
+                    DeliverUserEvent(delivered.Event);
+                    break;
             }
         }
     }

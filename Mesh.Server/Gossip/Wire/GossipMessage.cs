@@ -42,3 +42,6 @@ internal sealed record QueryResponseMessage(uint Id, string From, byte[] Payload
 
 /// <summary>Asks a member to forward a query response to <paramref name="Target"/>, for redundancy on lossy links.</summary>
 internal sealed record RelayMessage(IPEndPoint Target, QueryResponseMessage Response) : GossipMessage;
+
+/// <summary>Serf's user event: a name and payload for every member, stamped with the sender's Lamport time.</summary>
+internal sealed record UserEventMessage(ulong LTime, string Name, byte[] Payload) : GossipMessage;

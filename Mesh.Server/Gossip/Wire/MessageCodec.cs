@@ -157,6 +157,7 @@ internal static class MessageCodec
             MessageType.Query => ReadQuery(ref reader),
             MessageType.QueryResponse => ReadQueryResponse(ref reader),
             MessageType.Relay => ReadRelay(ref reader),
+            MessageType.UserEvent => ReadUserEvent(ref reader),
             _ => null,
         };
         var error = Finish(ref reader, message, type);
@@ -231,6 +232,11 @@ internal static class MessageCodec
     private static RelayMessage? ReadRelay(ref WireReader reader) =>
         reader.Endpoint(out var target) && ReadQueryResponse(ref reader) is { } response
             ? new RelayMessage(target, response)
+            : null;
+
+    private static UserEventMessage? ReadUserEvent(ref WireReader reader) =>
+        reader.UInt64(out var time) && reader.String(out var name) && reader.Blob(out var payload)
+            ? new UserEventMessage(time, name, payload)
             : null;
 
     private static PushPullMessage? ReadPushPull(ref WireReader reader)
@@ -346,6 +352,12 @@ internal static class MessageCodec
                 writer.Byte((byte)MessageType.Relay);
                 writer.Endpoint(relay.Target);
                 WriteQueryResponse(writer, relay.Response);
+                break;
+            case UserEventMessage userEvent:
+                writer.Byte((byte)MessageType.UserEvent);
+                writer.UInt64(userEvent.LTime);
+                writer.String(userEvent.Name);
+                writer.Blob(userEvent.Payload);
                 break;
             default:
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));

@@ -15,4 +15,5 @@ internal enum MessageType : byte
     Query = 10,
     QueryResponse = 11,
     Relay = 12,
+    UserEvent = 13,
 }

@@ -74,6 +74,17 @@ internal ref struct WireReader(ReadOnlySpan<byte> input)
         return true;
     }
 
+    public bool UInt64(out ulong value)
+    {
+        value = 0;
+        if (!Take(8, out var span))
+        {
+            return false;
+        }
+        value = BinaryPrimitives.ReadUInt64BigEndian(span);
+        return true;
+    }
+
     public bool Bytes(int length, out ReadOnlySpan<byte> value) => Take(length, out value);
 
     /// <summary>Opaque bytes with a 2-byte length.</summary>

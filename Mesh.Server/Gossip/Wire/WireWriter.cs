@@ -32,6 +32,12 @@ internal sealed class WireWriter
         _buffer.Advance(4);
     }
 
+    public void UInt64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(_buffer.GetSpan(8), value);
+        _buffer.Advance(8);
+    }
+
     public void Bytes(ReadOnlySpan<byte> value) => _buffer.Write(value);
 
     /// <summary>One length byte, then UTF-8; callers validate lengths where names enter the system.</summary>

@@ -93,6 +93,7 @@ public sealed class HelpTests
         Assert.Equal(args.Length == 0 ? 1 : 0, result.ExitCode);
         Assert.StartsWith("Usage: mesh [--version] [--help] <command> [<args>]\n\nAvailable commands are:\n", result.Out);
         Assert.Contains("\n    agent          Runs a mesh agent\n", result.Out);
+        Assert.Contains("\n    event          Fire a new event\n", result.Out);
         Assert.Contains("\n    force-leave    Forces a member of the cluster to enter the \"left\" state\n", result.Out);
         Assert.Contains("\n    join           Tell mesh agent to join cluster\n", result.Out);
         Assert.Contains("\n    keygen         Generates a new encryption key\n", result.Out);

@@ -41,6 +41,19 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public void A_user_event_round_trips_and_a_truncated_one_is_dropped()
+    {
+        var frame = MessageCodec.Frame(new UserEventMessage(ulong.MaxValue - 1, "deploy", [1, 2, 3]));
+        var decoded = new List<GossipMessage>();
+
+        Assert.Null(MessageCodec.DecodePacket(frame, decoded));
+        var userEvent = Assert.IsType<UserEventMessage>(Assert.Single(decoded));
+        Assert.Equal((ulong.MaxValue - 1, "deploy"), (userEvent.LTime, userEvent.Name));
+        Assert.Equal([1, 2, 3], userEvent.Payload);
+        Assert.Equal(DropReason.Truncated, MessageCodec.DecodePacket(frame.AsSpan(0, frame.Length - 1), []));
+    }
+
+    [Fact]
     public void A_push_pull_state_round_trips_as_a_stream_frame()
     {
         var state = new PushPullMessage(Join: true,

@@ -99,11 +99,48 @@ public sealed class WatchProcessTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Bad_parameters_and_the_event_type_fail_with_one_line()
+    public async Task An_event_watch_runs_its_handler_with_only_the_new_events()
     {
-        var events = await Agent.CliAsync("watch", "-type", "event");
-        Assert.Equal(1, events.ExitCode);
-        Assert.Equal("Watch type \"event\" is not supported: this agent has no user events (/v1/event is not served)\n", events.Stderr);
+        var output = Path.Combine(_dir.FullName, "calls");
+        var handler = Path.Combine(_dir.FullName, "handler.sh");
+        await File.WriteAllTextAsync(handler, "#!/bin/sh\necho \"$CONSUL_INDEX $(cat)\" >> \"$1\"\n");
+        var before = await FireAsync("deploy", "old");
+
+        using var watch = System.Diagnostics.Process.Start(MeshProcess.StartInfo(
+            ["watch", "-http-addr", Agent.HttpAddress, "-type", "event", "-name", "deploy", "sh", handler, output]))!;
+        try
+        {
+            // The first call has what the agent holds; later ones only what is new, and only of that name.
+            var calls = await CallsAsync(output, 1);
+            Assert.Equal([before], Ids(Split(calls[0]).Json));
+
+            await FireAsync("other", "x");
+            var next = await FireAsync("deploy", "new");
+            calls = await CallsAsync(output, 2);
+            var (index, json) = Split(calls[1]);
+            Assert.Equal([next], Ids(json));
+            Assert.Equal("bmV3", JsonNode.Parse(json)![0]!["Payload"]!.GetValue<string>());
+            var hex = next.Replace("-", "", StringComparison.Ordinal);
+            Assert.Equal(Convert.ToUInt64(hex[..16], 16) ^ Convert.ToUInt64(hex[16..], 16), index);
+            Assert.Equal(2, calls.Length);
+            Assert.False(watch.HasExited);
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+            await watch.WaitForExitAsync();
+        }
+
+        var printed = await Agent.CliAsync("watch", "-type", "event");
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        Assert.Equal(3, JsonNode.Parse(printed.Stdout)!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Bad_parameters_fail_with_one_line()
+    {
+        var eventWithKey = await Agent.CliAsync("watch", "-type", "event", "-key", "k");
+        Assert.Equal((1, "Invalid parameters: [key]\n"), (eventWithKey.ExitCode, eventWithKey.Stderr));
 
         var extra = await Agent.CliAsync("watch", "-type", "key", "-key", "k", "-prefix", "p");
         Assert.Equal((1, "Invalid parameters: [prefix]\n"), (extra.ExitCode, extra.Stderr));
@@ -115,6 +152,15 @@ public sealed class WatchProcessTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, noType.ExitCode);
         Assert.StartsWith("Watch type must be specified\n", noType.Stderr, StringComparison.Ordinal);
     }
+
+    private async Task<string> FireAsync(string name, string payload)
+    {
+        using var response = await Agent.Http.PutAsync($"/v1/event/fire/{name}", new StringContent(payload));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
+    }
+
+    private static string[] Ids(string json) => [.. JsonNode.Parse(json)!.AsArray().Select(e => e!["ID"]!.GetValue<string>())];
 
     private async Task PutAsync(string key, string value)
     {

@@ -67,7 +67,10 @@ internal sealed record WatchParameters(
                 source = new(Type, path, StaleQuery, WatchSource.AsIs);
                 break;
             case "event":
-                return (null, "Watch type \"event\" is not supported: this agent has no user events (/v1/event is not served)");
+                // Consul's event watch ignores -stale: the list is the local agent's own.
+                used.Add("name");
+                source = new(Type, "/v1/event/list", () => new ApiQuery().AddIf(!string.IsNullOrEmpty(Name), "name", Name ?? ""), WatchSource.NewEvents, HashedIndex: true);
+                break;
             default:
                 return (null, $"Unsupported watch type: {Type}");
         }

@@ -46,8 +46,8 @@ internal sealed class WatchPlan(WatchSource source, ApiClient client, CliContext
                 continue;
             }
             var previous = lastIndex;
-            lastIndex = previous > index ? 0 : index;
-            var result = source.Shape(body);
+            lastIndex = previous > index && !source.HashedIndex ? 0 : index;
+            var result = source.Shape(body, previous ?? 0);
             if (previous is not null && JsonNode.DeepEquals(lastResult, result))
             {
                 continue;
