@@ -21,7 +21,7 @@ internal sealed partial class ProxyWatch(
     TimeProvider time,
     ILogger logger)
 {
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    private TaskCompletionSource _changed = NewSignal();
     private readonly Lock _gate = new();
     private ProxyParts _parts = ProxyParts.Empty;
     private string? _published;
@@ -45,8 +45,13 @@ internal sealed partial class ProxyWatch(
             {
                 while (!registrationChanged.IsCompleted)
                 {
-                    await Task.WhenAny(_changed.WaitAsync(cancellationToken), registrationChanged).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
+                    var changed = Volatile.Read(ref _changed);
+                    await Task.WhenAny(changed.Task, registrationChanged).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    // Re-armed before the parts are read: an update after the read wakes the next wait.
+                    if (changed.Task.IsCompleted)
+                    {
+                        Interlocked.CompareExchange(ref _changed, NewSignal(), changed);
+                    }
                     if (Build() is { } snapshot)
                     {
                         await publish(snapshot).ConfigureAwait(false);
@@ -82,24 +87,16 @@ internal sealed partial class ProxyWatch(
         return snapshot with { Version = ++_version };
     }
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void Update(Func<ProxyParts, ProxyParts> change)
     {
         lock (_gate)
         {
             _parts = change(_parts);
         }
-        // One pending wake-up is enough: the publisher reads the latest parts.
-        if (_changed.CurrentCount == 0)
-        {
-            try
-            {
-                _changed.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another update released it first.
-            }
-        }
+        // One wake-up is enough however many updates came: the publisher reads the latest parts.
+        Volatile.Read(ref _changed).TrySetResult();
     }
 }
 
