@@ -1,17 +1,15 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// One dev-mode agent for now; the Raft datacenter replaces it once servers replicate.
-var mesh = builder.AddProject<Projects.Mesh_Server>("mesh", launchProfileName: null)
-    .WithHttpEndpoint(name: "http")
-    .WithHttpHealthCheck("/v1/status/leader");
+// A datacenter of three Raft servers; the samples join it through their own client agents and sidecars.
+var dc1 = builder.AddMeshDatacenter<Projects.Mesh_Server, Projects.Mesh_Sidecar>("dc1")
+    .WithServers(3)
+    .WithIntention("dashboard", "counting", allow: true);
 
-// The agent takes Consul's flags; Aspire picks the port and hands it over as -http-port.
-mesh.WithArgs(context =>
-{
-    context.Args.Add("agent");
-    context.Args.Add("-dev");
-    context.Args.Add("-http-port");
-    context.Args.Add(mesh.GetEndpoint("http").Property(EndpointProperty.TargetPort));
-});
+var counting = builder.AddProject<Projects.Samples_Counting>("counting")
+    .WithMeshService(dc1, checkPath: "/health");
+
+builder.AddProject<Projects.Samples_Dashboard>("dashboard")
+    .WithMeshService(dc1, checkPath: "/health")
+    .WithUpstream(counting, localBindPort: 5000);
 
 builder.Build().Run();

@@ -106,6 +106,7 @@ public static partial class AgentHost
         }
 
         var app = builder.Build();
+        app.UseShutdownEndsRequests();
         app.MapDefaultEndpoints();
         app.MapConsulApi();
         app.MapGrpcService<AgentRpcService>();

@@ -69,6 +69,10 @@ internal static class AgentEndpoints
                 ["known_servers"] = call.Services.Cluster.Peers.Count.ToString(CultureInfo.InvariantCulture),
             },
         };
+        if (call.Services.Raft is { } raft)
+        {
+            stats["raft"] = RaftStats(raft);
+        }
         await call.WriteJsonAsync(new AgentSelfJson(
             config,
             agent.SelfConfig,
@@ -77,6 +81,22 @@ internal static class AgentEndpoints
             stats,
             node.Value.Node?.Meta ?? [])).ConfigureAwait(false);
     }
+
+    /// <summary>Consul's Stats.raft keys that describe this server's place in the log (values are strings, as Consul's).</summary>
+    private static Dictionary<string, string> RaftStats(Consensus.Hosting.RaftHost raft) => new()
+    {
+        ["state"] = raft.Role switch
+        {
+            Consensus.RaftRole.Leader => "Leader",
+            Consensus.RaftRole.Follower => "Follower",
+            _ => "Candidate",
+        },
+        ["term"] = raft.Term.ToString(CultureInfo.InvariantCulture),
+        ["last_log_index"] = raft.LastLogIndex.ToString(CultureInfo.InvariantCulture),
+        ["commit_index"] = raft.CommitIndex.ToString(CultureInfo.InvariantCulture),
+        ["applied_index"] = raft.AppliedIndex.ToString(CultureInfo.InvariantCulture),
+        ["num_peers"] = Math.Max(0, raft.Configuration.Voters.Count - 1).ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>This agent as a gossip member (itself, if the pool does not list it yet).</summary>
     private static GossipMember Self(ILocalAgent agent) =>

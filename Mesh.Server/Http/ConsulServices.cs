@@ -40,6 +40,9 @@ internal sealed class ConsulServices(IServiceProvider provider)
     /// <summary>What a connection no intention matches gets (the agent's acl.default_policy).</summary>
     public bool IntentionDefaultAllow { get; } = provider.GetService<Config.AgentConfig>()?.IntentionDefaultAllow ?? true;
 
+    /// <summary>This server's Raft, for Consul's "raft" stats in /v1/agent/self; null on client agents and in -dev.</summary>
+    public Consensus.Hosting.RaftHost? Raft => provider.GetService<ServerConsensus>()?.Host;
+
     public TimeProvider Time { get; } = provider.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public ILogger Logger { get; } =

@@ -1,13 +1,25 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.AppHost.Tests;
 
-/// <summary>One running demo datacenter shared by the tests of a class (starting it takes tens of seconds).</summary>
+/// <summary>One running demo AppHost shared by the tests of a class (starting it takes tens of seconds).</summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every resource of the demo AppHost: the datacenter, its servers, and each sample with its agent and sidecar.</summary>
+    public static readonly string[] Resources =
+    [
+        "dc1", "dc1-server-1", "dc1-server-2", "dc1-server-3",
+        "counting", "counting-agent", "counting-sidecar",
+        "dashboard", "dashboard-agent", "dashboard-sidecar",
+    ];
 
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>From StartAsync to the last resource reporting healthy.</summary>
+    public TimeSpan TimeToHealthy { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -18,8 +30,10 @@ public sealed class AppHostFixture : IAsyncLifetime
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync();
         using var start = new CancellationTokenSource(StartTimeout);
+        var clock = Stopwatch.StartNew();
         await App.StartAsync(start.Token);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("mesh", start.Token);
+        await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r, start.Token)));
+        TimeToHealthy = clock.Elapsed;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Mesh.Server.Tests.Datacenter;
 
@@ -7,6 +8,29 @@ namespace Mesh.Server.Tests.Datacenter;
 public sealed class FormationTests(DatacenterFixture fixture) : IClassFixture<DatacenterFixture>
 {
     private readonly Datacenter _datacenter = fixture.Datacenter;
+
+    [Fact]
+    public async Task Agent_self_shows_each_server_s_raft_state_term_and_log_position()
+    {
+        var leader = await _datacenter.WaitForLeaderAsync();
+        Assert.True(await leader.PutAsync("formation/raft-stats", "x"));
+
+        var stats = await Task.WhenAll(_datacenter.Servers.Select(async s =>
+        {
+            var self = await s.CallAsync(HttpMethod.Get, "/v1/agent/self");
+            using var json = JsonDocument.Parse(self.Body);
+            var raft = json.RootElement.GetProperty("Stats").GetProperty("raft");
+            return (Server: s, State: raft.GetProperty("state").GetString(), Term: raft.GetProperty("term").GetString(),
+                LastIndex: ulong.Parse(raft.GetProperty("last_log_index").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                Peers: raft.GetProperty("num_peers").GetString());
+        }));
+
+        Assert.Equal("Leader", stats.Single(s => s.Server == leader).State);
+        Assert.All(stats.Where(s => s.Server != leader), s => Assert.Equal("Follower", s.State));
+        Assert.Single(stats.Select(s => s.Term).Distinct());
+        Assert.All(stats, s => Assert.Equal("2", s.Peers));
+        Assert.True(stats.Single(s => s.Server == leader).LastIndex > 1);
+    }
 
     [Fact]
     public async Task Three_servers_form_one_datacenter_and_a_write_on_a_follower_is_read_from_every_server()

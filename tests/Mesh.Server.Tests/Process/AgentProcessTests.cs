@@ -61,6 +61,25 @@ public sealed class AgentProcessTests
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task A_terminated_agent_exits_at_once_though_a_blocking_query_waits()
+    {
+        await using var agent = await AgentProcess.StartAsync("-dev");
+        using var first = await agent.Http.GetAsync("/v1/kv/terminate/watched");
+        var index = first.Headers.GetValues("X-Consul-Index").Single();
+        var blocking = agent.Http.GetAsync($"/v1/kv/terminate/watched?index={index}&wait=5m");
+        // A later request answered means the blocking one (sent first) is being served.
+        (await agent.Http.GetAsync("/v1/status/leader")).EnsureSuccessStatusCode();
+        Assert.False(blocking.IsCompleted);
+
+        await agent.TerminateAsync();
+
+        // Kestrel would otherwise wait for the query for the host's whole 30 s shutdown timeout.
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        // The query is answered early, as when its wait ends.
+        using var answered = await blocking;
+    }
+
     [Theory]
     [InlineData("kv", "put")]
     [InlineData("kv", "get", "-nosuchflag", "k")]

@@ -199,6 +199,9 @@ internal sealed class AgentProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM: the agent shuts down as when a supervisor (Aspire, systemd) stops it.</summary>
+    public Task TerminateAsync() => SignalAsync("TERM");
+
     /// <summary>SIGSTOP: the process freezes (as in a long GC pause or a stalled VM) until <see cref="ResumeAsync"/>.</summary>
     public Task PauseAsync() => SignalAsync("STOP");
 
