@@ -24,7 +24,8 @@ internal sealed class MeshKeyValueConfigurationProvider : ConfigurationProvider,
     public MeshKeyValueConfigurationProvider(Uri agent, string prefix, TimeProvider time)
     {
         _prefix = prefix.TrimStart('/');
-        _watch = new BlockingWatch(MeshAgent.Create(agent), $"/v1/kv/{Uri.EscapeDataString(_prefix).Replace("%2F", "/", StringComparison.Ordinal)}?recurse", OnChange, time, NullLogger.Instance);
+        // Stale reads, as Consul's config tools use: any server answers, and the leader carries no long poll per app.
+        _watch = new BlockingWatch(MeshAgent.Create(agent), $"/v1/kv/{Uri.EscapeDataString(_prefix).Replace("%2F", "/", StringComparison.Ordinal)}?recurse&stale", OnChange, time, NullLogger.Instance);
     }
 
     public override void Load()
