@@ -5,7 +5,7 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// Sleeps until a <see cref="Stopwatch"/> timestamp with the kernel's precision (tens of µs), where timers and
-/// Thread.Sleep round to whole milliseconds: the open-loop load generator schedules a request every millisecond.
+/// the runtime's own sleeps round to whole milliseconds: the open-loop load generator schedules a request every millisecond.
 /// </summary>
 internal static partial class MonotonicSleep
 {
