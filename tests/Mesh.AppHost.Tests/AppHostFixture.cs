@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mesh.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.AppHost.Tests;
@@ -18,6 +19,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Where every resource exports its traces and metrics, in place of the Aspire dashboard (off under test).</summary>
+    internal OtlpReceiver Telemetry { get; private set; } = null!;
+
     /// <summary>From StartAsync to the last resource reporting healthy.</summary>
     public TimeSpan TimeToHealthy { get; private set; }
 
@@ -25,8 +29,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         // Two cores build and start everything at once: give dependency checks room.
         Environment.SetEnvironmentVariable("ASPIRE_DEPENDENCY_CHECK_TIMEOUT", "300");
+        Telemetry = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["DcpPublisher:RandomizePorts=true"]);
+            ["DcpPublisher:RandomizePorts=true", $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}"]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync();
         using var start = new CancellationTokenSource(StartTimeout);
@@ -36,5 +41,9 @@ public sealed class AppHostFixture : IAsyncLifetime
         TimeToHealthy = clock.Elapsed;
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Telemetry.DisposeAsync();
+    }
 }

@@ -76,6 +76,25 @@ public sealed class DemoDatacenterTests(AppHostFixture fixture, ITestOutputHelpe
         await UntilAsync(() => ReadingAsync(dashboard), r => r.Status == HttpStatusCode.OK, "a count after the allow command");
     }
 
+    [Fact]
+    public async Task A_kv_write_reaches_the_dashboard_s_configuration_without_a_restart()
+    {
+        using var dashboard = Dashboard();
+        using var server = Agent("dc1-server-2");
+        var title = $"Counts {Guid.NewGuid():N}";
+
+        using (var put = await server.PutAsync("/v1/kv/config/dashboard/Dashboard/Title", new StringContent(title)))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+
+        var shown = await UntilAsync(
+            async () => (await dashboard.GetFromJsonAsync<JsonDocument>("/api/settings"))!.RootElement.GetProperty("title").GetString(),
+            t => t == title,
+            "the new title");
+        Assert.Equal(title, shown);
+    }
+
     private HttpClient Dashboard() => new() { BaseAddress = fixture.App.GetEndpoint("dashboard", "http"), Timeout = TimeSpan.FromSeconds(10) };
 
     private HttpClient Agent(string resource) => new() { BaseAddress = fixture.App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(10) };

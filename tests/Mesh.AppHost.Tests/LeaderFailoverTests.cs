@@ -63,6 +63,9 @@ public sealed class LeaderFailoverTests(AppHostFixture fixture, ITestOutputHelpe
             var next = await DemoDatacenterTests.UntilAsync(
                 () => Task.FromResult(survivors.SingleOrDefault(s => Role(s) == "leader")), l => l is not null, "a new leader among the survivors");
             output.WriteLine($"stopped {leader}; new leader {next}");
+            await DemoDatacenterTests.UntilAsync(
+                () => Task.FromResult((Property("dc1", "mesh.leader"), Property("dc1", "mesh.servers"), Role(leader))),
+                dc => dc == (next, "2/3 up", "unreachable"), "the datacenter to show the new leader and a server down");
 
             for (var i = 0; i < 5; i++)
             {
@@ -82,6 +85,9 @@ public sealed class LeaderFailoverTests(AppHostFixture fixture, ITestOutputHelpe
             Assert.True(started.Success, started.Message);
             await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(leader).WaitAsync(TimeSpan.FromMinutes(2));
         }
+        // Back from its data directory, the old leader follows the new one.
+        await DemoDatacenterTests.UntilAsync(
+            () => Task.FromResult((Property("dc1", "mesh.servers"), Role(leader))), dc => dc == ("3/3 up", "follower"), "the restarted server to follow");
     }
 
     private async Task<string> LeaderAsync() => (await DemoDatacenterTests.UntilAsync(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Mesh.Sidecar.Tests.Harness;
+using Mesh.Tests.Telemetry;
 
 namespace Mesh.Sidecar.Tests;
 

@@ -42,7 +42,7 @@ internal sealed class TestMesh : IAsyncDisposable
     public List<CountingInstance> Counting { get; } = [];
 
     /// <param name="dashboardByProxyId">Start dashboard's sidecar as `-proxy-id`, the agent's address from the environment.</param>
-    /// <param name="otlpEndpoint">Where the sidecars export their telemetry (OTLP/HTTP protobuf), exporting every 200 ms.</param>
+    /// <param name="otlpEndpoint">Where the sidecars export their telemetry (OTLP/gRPC, as under Aspire), exporting every 200 ms.</param>
     public static async Task<TestMesh> StartAsync(int countingInstances = 1, bool dashboardByProxyId = false, string? otlpEndpoint = null)
     {
         var configDir = Directory.CreateTempSubdirectory("mesh-sidecar-test-").FullName;
@@ -70,7 +70,7 @@ internal sealed class TestMesh : IAsyncDisposable
         var telemetry = otlpEndpoint is null ? null : new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
         };
