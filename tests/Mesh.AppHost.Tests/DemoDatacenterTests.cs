@@ -95,6 +95,23 @@ public sealed class DemoDatacenterTests(AppHostFixture fixture, ITestOutputHelpe
         Assert.Equal(title, shown);
     }
 
+    [Fact]
+    public async Task The_config_directory_s_service_definitions_are_in_the_catalog()
+    {
+        using var server = Agent("dc1-server-3");
+        // AppHost/mesh.d/legacy-billing.hcl, loaded by each of the three servers.
+        var nodes = await UntilAsync(
+            async () => (await server.GetFromJsonAsync<JsonElement[]>("/v1/catalog/service/legacy-billing?tag=external"))!,
+            entries => entries.Length == 3,
+            "legacy-billing on the three servers");
+        Assert.All(nodes, node =>
+        {
+            Assert.StartsWith("dc1-server-", node.GetProperty("Node").GetString());
+            Assert.Equal(9090, node.GetProperty("ServicePort").GetInt32());
+            Assert.Equal("payments", node.GetProperty("ServiceMeta").GetProperty("owner").GetString());
+        });
+    }
+
     private HttpClient Dashboard() => new() { BaseAddress = fixture.App.GetEndpoint("dashboard", "http"), Timeout = TimeSpan.FromSeconds(10) };
 
     private HttpClient Agent(string resource) => new() { BaseAddress = fixture.App.GetEndpoint(resource, "http"), Timeout = TimeSpan.FromSeconds(10) };
