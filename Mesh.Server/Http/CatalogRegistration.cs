@@ -33,7 +33,7 @@ internal static class CatalogRegistration
         return new CatalogRegister(node, service, checks, body.SkipNodeUpdate);
     }
 
-    private static CatalogService ToService(NodeServiceBody body, string node)
+    public static CatalogService ToService(NodeServiceBody body, string node)
     {
         if (string.IsNullOrEmpty(body.Service))
         {
@@ -57,7 +57,7 @@ internal static class CatalogRegistration
         };
     }
 
-    private static CatalogCheck ToCheck(HealthCheckBody body, string node)
+    public static CatalogCheck ToCheck(HealthCheckBody body, string node)
     {
         var id = string.IsNullOrEmpty(body.CheckID) ? body.Name : body.CheckID;
         if (string.IsNullOrEmpty(id))

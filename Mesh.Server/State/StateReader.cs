@@ -56,7 +56,7 @@ public sealed class StateReader
     public ConnectCa.ConnectCaState ConnectCa() => _store.ReadConnectCa(this);
 
     /// <summary>Runs a transaction that only reads.</summary>
-    public Txn.TxnOutcome Txn(IReadOnlyList<Txn.TxnKvOp> ops) => _store.ReadTxn(ops);
+    public Txn.TxnOutcome Txn(IReadOnlyList<Txn.TxnOp> ops) => _store.ReadTxn(ops);
 
     public Sessions.SessionEntry? Session(string id) => _store.ReadSession(this, id);
 

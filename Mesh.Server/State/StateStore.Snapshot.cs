@@ -18,22 +18,25 @@ public sealed partial class StateStore
     {
         lock (_gate)
         {
-            // Records are immutable, so copying references is a consistent point-in-time view.
-            return new StateSnapshot(new Snapshot(
-                _lastIndex,
-                new Dictionary<string, ulong>(_indexes),
-                [.. _kv.WithPrefix("").Select(e => e.Value)],
-                _tombstones.WithPrefix("").ToDictionary(t => t.Key, t => t.Value),
-                [.. _nodes.Values],
-                [.. _services.Values.SelectMany(onNode => onNode.Values)],
-                [.. _checks.Values.SelectMany(onNode => onNode.Values)],
-                _restoredAt,
-                [.. _intentions.Values],
-                CaptureConnectCa(),
-                [.. _sessions.Values],
-                new Dictionary<string, ulong>(_lockReleases)));
+            return new StateSnapshot(CaptureState());
         }
     }
+
+    /// <summary>Every table as it is now; the caller holds the lock.</summary>
+    // Records are immutable, so copying references is a consistent point-in-time view.
+    private Snapshot CaptureState() => new(
+        _lastIndex,
+        new Dictionary<string, ulong>(_indexes),
+        [.. _kv.WithPrefix("").Select(e => e.Value)],
+        _tombstones.WithPrefix("").ToDictionary(t => t.Key, t => t.Value),
+        [.. _nodes.Values],
+        [.. _services.Values.SelectMany(onNode => onNode.Values)],
+        [.. _checks.Values.SelectMany(onNode => onNode.Values)],
+        _restoredAt,
+        [.. _intentions.Values],
+        CaptureConnectCa(),
+        [.. _sessions.Values],
+        new Dictionary<string, ulong>(_lockReleases));
 
     /// <summary>Replaces the whole store with a snapshot and wakes every blocking query.</summary>
     public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken = default) =>

@@ -9,20 +9,30 @@ public sealed partial class StateStore
     private ApplyResult ApplyTxn(TxnApply txn, ulong index, ChangeSet changes)
     {
         // Writes land in a scratch change set that remembers what they replaced: on any failure the rows are
-        // put back and no watcher is woken, as if the transaction had never run.
+        // put back and no watcher is woken, as if the transaction had never run. KV operations only touch the keys
+        // they name; a catalog or session operation reaches across tables (a node's removal ends its sessions, which
+        // release their locks), so then the whole store is kept, as cheaply as a snapshot's capture.
         var scratch = new ChangeSet { KvUndo = new KvUndoLog(_kv, _tombstones) };
         var hadKvIndex = _indexes.TryGetValue(KvTable, out var kvIndex);
+        var before = txn.Ops.All(op => op is TxnKvOp) ? null : CaptureState();
         var outcome = RunTxn(txn.Ops, index, scratch);
         if (outcome.Errors is not null)
         {
-            scratch.KvUndo.Restore();
-            if (hadKvIndex)
+            if (before is not null)
             {
-                _indexes[KvTable] = kvIndex;
+                Replace(before);
             }
             else
             {
-                _indexes.Remove(KvTable);
+                scratch.KvUndo.Restore();
+                if (hadKvIndex)
+                {
+                    _indexes[KvTable] = kvIndex;
+                }
+                else
+                {
+                    _indexes.Remove(KvTable);
+                }
             }
             return new ApplyResult(index, Succeeded: false) { Txn = outcome };
         }
@@ -34,7 +44,7 @@ public sealed partial class StateStore
     }
 
     /// <summary>A transaction without writes, answered from this replica's state outside Raft (Consul's Txn.Read).</summary>
-    internal TxnOutcome ReadTxn(IReadOnlyList<TxnKvOp> ops)
+    internal TxnOutcome ReadTxn(IReadOnlyList<TxnOp> ops)
     {
         if (ops.FirstOrDefault(op => op.IsWrite) is { } write)
         {
@@ -44,13 +54,22 @@ public sealed partial class StateStore
     }
 
     /// <summary>Consul's txnDispatch: every operation runs, every failure is reported, results only when none failed.</summary>
-    private TxnOutcome RunTxn(IReadOnlyList<TxnKvOp> ops, ulong index, ChangeSet changes)
+    private TxnOutcome RunTxn(IReadOnlyList<TxnOp> ops, ulong index, ChangeSet changes)
     {
         var results = new List<TxnResult>(ops.Count);
         var errors = new List<TxnError>();
         for (var i = 0; i < ops.Count; i++)
         {
-            if (RunTxnKv(ops[i], index, changes, results) is { } error)
+            var failure = ops[i] switch
+            {
+                TxnKvOp kv => RunTxnKv(kv, index, changes, results),
+                TxnNodeOp node => RunTxnNode(node, index, changes, results),
+                TxnServiceOp service => RunTxnService(service, index, changes, results),
+                TxnCheckOp check => RunTxnCheck(check, index, changes, results),
+                TxnSessionOp session => RunTxnSession(session, index, changes),
+                _ => throw new ArgumentException($"Unknown transaction operation {ops[i].GetType().Name}.", nameof(ops)),
+            };
+            if (failure is { } error)
             {
                 errors.Add(new TxnError(i, error));
             }
@@ -99,10 +118,10 @@ public sealed partial class StateStore
                     return $"key {Quote(key)} doesn't exist";
                 }
                 // Only reads return the value; every other verb's result leaves it out.
-                results.Add(new TxnResult(found));
+                results.Add(new TxnResult(KV: found));
                 return null;
             case TxnKvOp.GetTree:
-                results.AddRange(_kv.WithPrefix(key).Select(e => new TxnResult(e.Value)));
+                results.AddRange(_kv.WithPrefix(key).Select(e => new TxnResult(KV: e.Value)));
                 return null;
             case TxnKvOp.CheckIndex:
                 if (!_kv.TryGetValue(key, out entry))
@@ -127,7 +146,7 @@ public sealed partial class StateStore
         }
         if (error is null && entry is not null)
         {
-            results.Add(new TxnResult(entry with { Value = null }));
+            results.Add(new TxnResult(KV: entry with { Value = null }));
         }
         return error;
     }

@@ -36,6 +36,9 @@ internal sealed record NodeServiceBody
     public bool EnableTagOverride { get; init; }
     public ProxyDefinition? Proxy { get; init; }
     public ConnectBody? Connect { get; init; }
+
+    /// <summary>What a transaction's cas and delete-cas compare; a register ignores it, as Consul's does.</summary>
+    public ulong ModifyIndex { get; init; }
 }
 
 internal sealed record ConnectBody
@@ -55,6 +58,9 @@ internal sealed record HealthCheckBody
     public string? ServiceID { get; init; }
     public string? Type { get; init; }
     public HealthCheckDefinitionBody? Definition { get; init; }
+
+    /// <summary>What a transaction's cas and delete-cas compare; a register ignores it, as Consul's does.</summary>
+    public ulong ModifyIndex { get; init; }
 }
 
 /// <summary>structs.HealthCheckDefinition: durations as Go duration strings or nanosecond numbers.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Mesh.Server.State.Txn;
 
 /// <summary>
@@ -8,6 +6,7 @@ namespace Mesh.Server.State.Txn;
 /// check-session use.
 /// </summary>
 public sealed record TxnKvOp(string Verb, string Key, byte[]? Value = null, ulong Flags = 0, ulong Index = 0, string? Session = null)
+    : TxnOp(Verb)
 {
     /// <summary>Consul's api.KVOp names.</summary>
     public const string Set = "set";
@@ -23,22 +22,5 @@ public sealed record TxnKvOp(string Verb, string Key, byte[]? Value = null, ulon
     public const string DeleteTree = "delete-tree";
     public const string DeleteCas = "delete-cas";
 
-    /// <summary>
-    /// Whether the verb changes the store (Consul's isWrite): a transaction without one is served as a read,
-    /// outside Raft. An unknown verb counts as a read, so that it fails in the store with Consul's message.
-    /// </summary>
-    [JsonIgnore]
-    public bool IsWrite => Verb is Set or Cas or Lock or Unlock or Delete or DeleteTree or DeleteCas;
+    public override bool IsWrite => Verb is Set or Cas or Lock or Unlock or Delete or DeleteTree or DeleteCas;
 }
-
-/// <summary>PUT /v1/txn with at least one write: every operation applied at one index, or none.</summary>
-public sealed record TxnApply(IReadOnlyList<TxnKvOp> Ops) : StateCommand;
-
-/// <summary>A failed operation: its position in the request and Consul's reason.</summary>
-public sealed record TxnError(int OpIndex, string What);
-
-/// <summary>One entry of a transaction's Results (Consul's structs.TxnResult); only KV operations exist here.</summary>
-public sealed record TxnResult(KvEntry KV);
-
-/// <summary>What a transaction answered: Results when every operation held, otherwise only Errors.</summary>
-public sealed record TxnOutcome(IReadOnlyList<TxnResult>? Results, IReadOnlyList<TxnError>? Errors);

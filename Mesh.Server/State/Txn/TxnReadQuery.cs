@@ -2,8 +2,8 @@ using Mesh.Server.State.Queries;
 
 namespace Mesh.Server.State.Txn;
 
-/// <summary>A transaction of reads only (get, get-tree, check-*): served like any read, without a Raft entry.</summary>
-public sealed record TxnReadQuery(IReadOnlyList<TxnKvOp> Ops) : StateQuery<TxnOutcome>
+/// <summary>A transaction of reads only (KV get, get-tree and check-*; catalog get): served like any read, without a Raft entry.</summary>
+public sealed record TxnReadQuery(IReadOnlyList<TxnOp> Ops) : StateQuery<TxnOutcome>
 {
     internal override TxnOutcome Run(StateReader reader) => reader.Txn(Ops);
 }

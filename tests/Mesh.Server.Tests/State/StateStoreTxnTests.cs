@@ -59,9 +59,9 @@ public sealed class StateStoreTxnTests
         Assert.Null(result.Txn!.Errors);
         var results = result.Txn.Results!;
         Assert.Equal(4, results.Count);
-        Assert.All(results.Take(3), r => Assert.Null(r.KV.Value));
-        Assert.Equal([2], results[3].KV.Value);
-        Assert.All(results, r => Assert.Equal((1ul, 1ul), (r.KV.CreateIndex, r.KV.ModifyIndex)));
+        Assert.All(results.Take(3), r => Assert.Null(r.KV!.Value));
+        Assert.Equal([2], results[3].KV!.Value);
+        Assert.All(results, r => Assert.Equal((1ul, 1ul), (r.KV!.CreateIndex, r.KV.ModifyIndex)));
     }
 
     [Fact]
