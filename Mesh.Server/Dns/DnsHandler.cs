@@ -34,27 +34,34 @@ internal sealed partial class DnsHandler(DnsResolver resolver, DnsForwarder forw
             return DnsResponse.Empty(query, DnsRcode.NotImplemented, forwarder.Enabled);
         }
         var name = query.Name.ToLowerInvariant();
-        if (!DnsName.InDomain(name, config.Domain))
+        var inDomain = DnsName.InDomain(name, config.Domain);
+        if (inDomain || DnsResolver.IsReverse(name))
         {
-            if (!forwarder.Enabled)
+            DnsAnswer? answer;
+            try
             {
-                return DnsResponse.Empty(query, DnsRcode.Refused, recursionAvailable: false);
+                answer = inDomain
+                    ? await resolver.ResolveAsync(name, query.Type, cancellationToken).ConfigureAwait(false)
+                    : await resolver.ReverseAsync(name, query.Type, cancellationToken).ConfigureAwait(false);
             }
-            return await forwarder.ForwardAsync(packet, tcp: !udp, cancellationToken).ConfigureAwait(false)
-                ?? DnsResponse.Empty(query, DnsRcode.ServerFailure, recursionAvailable: true);
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // No leader, no server reachable: the client gets SERVFAIL and may retry; the agent carries on.
+                LogLookupFailed(ex, query.Name);
+                return DnsResponse.Empty(query, DnsRcode.ServerFailure, forwarder.Enabled);
+            }
+            if (answer is not null)
+            {
+                return DnsResponse.Encode(query, answer, forwarder.Enabled, udp, config.Dns.UdpAnswerLimit);
+            }
+            // A reverse name the catalog does not know goes to the recursors like any name outside the domain (Consul's handlePtr).
         }
-        DnsAnswer answer;
-        try
+        if (!forwarder.Enabled)
         {
-            answer = await resolver.ResolveAsync(name, query.Type, cancellationToken).ConfigureAwait(false);
+            return DnsResponse.Empty(query, DnsRcode.Refused, recursionAvailable: false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // No leader, no server reachable: the client gets SERVFAIL and may retry; the agent carries on.
-            LogLookupFailed(ex, query.Name);
-            return DnsResponse.Empty(query, DnsRcode.ServerFailure, forwarder.Enabled);
-        }
-        return DnsResponse.Encode(query, answer, forwarder.Enabled, udp, config.Dns.UdpAnswerLimit);
+        return await forwarder.ForwardAsync(packet, tcp: !udp, cancellationToken).ConfigureAwait(false)
+            ?? DnsResponse.Empty(query, DnsRcode.ServerFailure, recursionAvailable: true);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "dns: {Name} {Type} over {Transport}: {Rcode} in {Milliseconds:F2} ms")]

@@ -24,6 +24,16 @@ internal sealed class DnsMessageWriter
         bytes.CopyTo(Reserve(bytes.Length));
     }
 
+    /// <summary>A &lt;character-string&gt;: its length in one byte, then at most 255 bytes of it.</summary>
+    public void WriteCharacterString(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var length = Math.Min(bytes.Length, byte.MaxValue);
+        var span = Reserve(length + 1);
+        span[0] = (byte)length;
+        bytes.AsSpan(0, length).CopyTo(span[1..]);
+    }
+
     public void PatchUInt16(int at, ushort value) => BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(at), value);
 
     /// <summary>Writes a dotted name; with <paramref name="compress"/>, a suffix written before becomes a pointer.</summary>

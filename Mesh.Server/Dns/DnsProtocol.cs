@@ -7,6 +7,7 @@ internal enum DnsType : ushort
     Ns = 2,
     Cname = 5,
     Soa = 6,
+    Ptr = 12,
     Txt = 16,
     Aaaa = 28,
     Srv = 33,

@@ -67,3 +67,17 @@ internal sealed record SoaRecord(string Name, uint Ttl, string PrimaryServer, st
         writer.WriteUInt32(MinimumTtl);
     }
 }
+
+internal sealed record PtrRecord(string Name, uint Ttl, string Host) : DnsRecord(Name, Ttl)
+{
+    public override DnsType Type => DnsType.Ptr;
+
+    public override void WriteData(DnsMessageWriter writer) => writer.WriteName(Host, compress: true);
+}
+
+internal sealed record TxtRecord(string Name, uint Ttl, string Text) : DnsRecord(Name, Ttl)
+{
+    public override DnsType Type => DnsType.Txt;
+
+    public override void WriteData(DnsMessageWriter writer) => writer.WriteCharacterString(Text);
+}

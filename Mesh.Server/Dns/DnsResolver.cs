@@ -97,6 +97,11 @@ internal sealed partial class DnsResolver(IStateReader reader, AgentConfig confi
         }
     }
 
+    /// <summary>
+    /// A node's address, and its metadata as TXT records (RFC 1464 <c>key=value</c>): the answer to a TXT query,
+    /// beside the address for ANY, in the additional section of an A or AAAA answer (Consul's
+    /// enable_additional_node_meta_txt, on by default).
+    /// </summary>
     private async Task<DnsAnswer> NodeAsync(string name, string node, DnsType type, CancellationToken cancellationToken)
     {
         var found = (await reader.QueryAsync(new NodeQuery(node), _read, cancellationToken).ConfigureAwait(false)).Value.Node;
@@ -104,9 +109,38 @@ internal sealed partial class DnsResolver(IStateReader reader, AgentConfig confi
         {
             return NameError();
         }
-        return IPAddress.TryParse(found.Address, out var address)
-            ? AddressAnswer(name, type, Seconds(config.Dns.NodeTtl), [address])
-            : NoData();
+        var ttl = Seconds(config.Dns.NodeTtl);
+        DnsRecord[] meta = [.. found.Meta.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new TxtRecord(name, ttl, NodeMetaText(m.Key, m.Value)))];
+        if (type == DnsType.Txt)
+        {
+            return meta.Length == 0 ? NoData() : new(DnsRcode.NoError, meta, [], []);
+        }
+        var address = IPAddress.TryParse(found.Address, out var parsed) ? AddressAnswer(name, type, ttl, [parsed]) : NoData();
+        if (address.Answers.Count == 0)
+        {
+            return type == DnsType.Any && meta.Length > 0 ? new(DnsRcode.NoError, meta, [], []) : address;
+        }
+        return type == DnsType.Any
+            ? address with { Answers = [.. address.Answers, .. meta] }
+            : address with { Additional = [.. address.Additional, .. meta] };
+    }
+
+    /// <summary>
+    /// RFC 1464's attribute=value with Consul's escapes (a backquote before = and ` in the key, and before its
+    /// leading and trailing spaces); a key prefixed "rfc1035-" gives its value alone.
+    /// </summary>
+    private static string NodeMetaText(string key, string value)
+    {
+        if (key.StartsWith("rfc1035-", StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+        var escaped = key.Replace("`", "``", StringComparison.Ordinal).Replace("=", "`=", StringComparison.Ordinal);
+        var trimmed = escaped.Trim(' ');
+        var leading = escaped.Length - escaped.TrimStart(' ').Length;
+        var trailing = trimmed.Length == 0 ? 0 : escaped.Length - escaped.TrimEnd(' ').Length;
+        escaped = string.Concat(Enumerable.Repeat("` ", leading)) + trimmed + string.Concat(Enumerable.Repeat("` ", trailing));
+        return escaped + "=" + value.Replace("`", "``", StringComparison.Ordinal);
     }
 
     private static uint Seconds(TimeSpan ttl) => (uint)ttl.TotalSeconds;

@@ -91,6 +91,29 @@ public sealed class DnsInterfaceTests
     }
 
     [Fact]
+    public async Task Reverse_names_point_at_nodes_and_service_addresses_and_node_meta_is_txt()
+    {
+        await using var dns = await DnsAgent.StartAsync("node_meta { rack = \"r1\" \"a=b\" = \"x\" rfc1035-spf = \"v=spf1 -all\" }");
+        await dns.RegisterAsync(new { ID = "billing-1", Name = "billing", Port = 9090, Address = "10.20.30.40" });
+        await dns.RegisterAsync(new { ID = "ledger-1", Name = "ledger", Port = 9091, Address = "fd00::5" });
+
+        var node = await dns.UntilAsync("1.0.0.127.in-addr.arpa", "PTR", r => r.Status == "NOERROR", "the node's PTR");
+        Assert.Equal(["dns-node.node.dc1.consul."], node.Data("PTR"));
+        var service = await dns.UntilAsync("40.30.20.10.in-addr.arpa", "PTR", r => r.Status == "NOERROR", "the service's PTR");
+        Assert.Equal(["billing.service.consul."], service.Data("PTR"));
+        Assert.Equal(["ledger.service.consul."], (await dns.DigAsync("5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa", "PTR")).Data("PTR"));
+        // An address the catalog does not hold is an outside name: refused without recursors.
+        Assert.Equal("REFUSED", (await dns.DigAsync("9.9.9.9.in-addr.arpa", "PTR")).Status);
+
+        var txt = await dns.DigAsync("dns-node.node.consul", "TXT");
+        // The agent's own meta too, as Consul's: consul-network-segment, empty.
+        Assert.Equal(["\"a`=b=x\"", "\"consul-network-segment=\"", "\"rack=r1\"", "\"v=spf1 -all\""], txt.Data("TXT"));
+        var a = await dns.DigAsync("dns-node.node.consul", "A");
+        Assert.Equal(["127.0.0.1"], a.Data("A"));
+        Assert.Equal(4, a.Additional.Count(r => r[3] == "TXT"));
+    }
+
+    [Fact]
     public async Task Unknown_names_are_nxdomain_with_consuls_soa_and_outside_names_are_refused_without_recursors()
     {
         await using var dns = await DnsAgent.StartAsync("domain = \"Mesh.Test\"");
