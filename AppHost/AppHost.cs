@@ -1,6 +1,12 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// A datacenter of three Raft servers; the samples join it through their own client agents and sidecars.
+#if (NoSamples)
+// A datacenter of Raft servers. Put a project on the mesh with .WithMeshService(dc1): see README.md.
+builder.AddMeshDatacenter<Projects.Mesh_Server, Projects.Mesh_Sidecar>("dc1")
+    .WithServers(3)
+    .WithConfigDirectory("mesh.d");
+#else
+// A datacenter of Raft servers, which load the service definitions in mesh.d; the samples join it through their own client agents and sidecars.
 var dc1 = builder.AddMeshDatacenter<Projects.Mesh_Server, Projects.Mesh_Sidecar>("dc1")
     .WithServers(3)
     .WithConfigDirectory("mesh.d")
@@ -12,5 +18,6 @@ var counting = builder.AddProject<Projects.Samples_Counting>("counting")
 builder.AddProject<Projects.Samples_Dashboard>("dashboard")
     .WithMeshService(dc1, checkPath: "/health")
     .WithUpstream(counting, localBindPort: 5000);
+#endif
 
 builder.Build().Run();

@@ -30,7 +30,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         // Two cores build and start everything at once: give dependency checks room.
         Environment.SetEnvironmentVariable("ASPIRE_DEPENDENCY_CHECK_TIMEOUT", "300");
         Telemetry = await OtlpReceiver.StartAsync();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MeshAspire_AppHost>(
             ["DcpPublisher:RandomizePorts=true", $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.Endpoint}"]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync();
