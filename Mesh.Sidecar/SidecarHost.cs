@@ -47,6 +47,8 @@ public static class SidecarHost
         builder.Services.AddSingleton<LocalAppInvoker>();
         builder.Services.AddSingleton<InboundHandler>();
         builder.Services.AddSingleton<OutboundHandler>();
+        builder.Services.AddSingleton<InboundRelay>();
+        builder.Services.AddSingleton<OutboundRelay>();
         builder.Services.AddHostedService<ProxyConfigWatcher>();
         builder.Services.AddHostedService<ListenerReconciler>();
         builder.Services.AddHealthChecks().AddCheck<ProxyReadiness>("proxy", tags: [ProxyReadiness.Tag]);

@@ -34,6 +34,9 @@ public sealed record ProxySnapshot
     /// <summary>The local application the inbound side forwards to.</summary>
     public required ProxyEndpoint LocalApp { get; init; }
 
+    /// <summary>How the public listener proxies (<see cref="ProxyProtocols"/>): the sidecar registration's <c>Proxy.Config["protocol"]</c>.</summary>
+    public string Protocol { get; init; } = ProxyProtocols.Tcp;
+
     public IReadOnlyList<ProxyUpstream> Upstreams { get; init; } = [];
 
     /// <summary>The intentions whose destination is <see cref="Service"/> or the wildcard.</summary>
@@ -52,12 +55,14 @@ public sealed record ProxyEndpoint(string Address, int Port);
 
 /// <summary>An outbound listener on <see cref="LocalBindAddress"/>:<see cref="LocalBindPort"/> for one destination.</summary>
 /// <param name="Instances">The healthy sidecars fronting the destination, which the listener balances over.</param>
+/// <param name="Protocol">How the listener proxies (<see cref="ProxyProtocols"/>).</param>
 public sealed record ProxyUpstream(
     string DestinationName,
     string LocalBindAddress,
     int LocalBindPort,
     string Datacenter,
-    IReadOnlyList<UpstreamInstance> Instances);
+    IReadOnlyList<UpstreamInstance> Instances,
+    string Protocol = ProxyProtocols.Tcp);
 
 /// <summary>One destination sidecar's public listener.</summary>
 public sealed record UpstreamInstance(string ProxyServiceId, string Node, string Address, int Port);

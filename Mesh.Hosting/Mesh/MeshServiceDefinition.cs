@@ -28,6 +28,8 @@ internal static class MeshServiceDefinition
                     interval = "1s"
                   }
                   proxy {
+                    # HTTP, not Consul's default tcp: the demo wants L7 intentions and a span per request.
+                    config = { protocol = "http" }
                     upstreams = [
             {{upstreams}}
                     ]

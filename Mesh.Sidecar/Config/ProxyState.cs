@@ -1,3 +1,4 @@
+using System.Net;
 using Mesh.Connect.Proxy;
 using Mesh.Sidecar.Inbound;
 using Mesh.Sidecar.Outbound;
@@ -21,6 +22,9 @@ public sealed class ProxyState(ProxySnapshot snapshot, UpstreamInvoker outbound,
     public IReadOnlyDictionary<int, UpstreamRoute> Routes { get; } = routes;
 
     public InboundAuthorizer Authorizer { get; } = new(snapshot);
+
+    /// <summary>Where the L4 relay connects to the local application.</summary>
+    public DnsEndPoint LocalAppEndPoint { get; } = new(snapshot.LocalApp.Address.Length == 0 ? "127.0.0.1" : snapshot.LocalApp.Address, snapshot.LocalApp.Port);
 
     public string LocalAppPrefix { get; } = $"http://{(snapshot.LocalApp.Address.Length == 0 ? "127.0.0.1" : snapshot.LocalApp.Address)}:{snapshot.LocalApp.Port}/";
 }

@@ -20,6 +20,12 @@ public sealed class InboundAuthorizer(ProxySnapshot snapshot)
         return decision.Governing is { HasPermissions: true } ? decision with { Allowed = true } : decision;
     }, snapshot);
 
+    /// <summary>
+    /// Whether <paramref name="source"/> may open a byte stream (a tcp service): the connection's answer, except that
+    /// an L7 intention cannot be checked on bytes and so denies (Consul refuses L7 permissions on a tcp service).
+    /// </summary>
+    public bool Stream(string source) => Connection(source) is { Allowed: true, Governing: not { HasPermissions: true } };
+
     /// <summary>The decision for one request: the connection's, unless an L7 intention governs the source.</summary>
     public IntentionDecision Request(string source, HttpRequest request)
     {

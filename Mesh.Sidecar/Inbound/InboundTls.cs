@@ -22,7 +22,8 @@ public sealed class InboundTls(ProxyStateHolder holder)
         OnConnection = _ => ValueTask.FromResult(OptionsFor(holder.Current ?? throw new InvalidOperationException("no proxy configuration yet"))),
     };
 
-    private SslServerAuthenticationOptions OptionsFor(ProxyState state)
+    /// <summary>The handshake options for <paramref name="state"/>'s material, built once per material.</summary>
+    public SslServerAuthenticationOptions OptionsFor(ProxyState state)
     {
         if (_cached is { } hit && hit.Material == state.Tls)
         {

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Connect.Proxy;
 using Mesh.Sidecar.Config;
 using Mesh.Sidecar.Inbound;
 using Mesh.Sidecar.Outbound;
 using Mesh.Sidecar.Telemetry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,21 +14,24 @@ namespace Mesh.Sidecar.Listeners;
 
 /// <summary>
 /// Keeps the running listeners equal to what the current state asks for: the public mTLS listener and one plain
-/// listener per upstream. Only a listener whose address or role changed is replaced; everything else (instances,
-/// certificates, intentions) is read per request or per handshake from the state and needs no listener change.
+/// listener per upstream, each HTTP (Kestrel) or, for a tcp service, an L4 relay. Only a listener whose address,
+/// role or protocol changed is replaced; everything else (instances, certificates, intentions) is read per request,
+/// connection or handshake from the state, and every listener is told of the new state to revisit open connections.
 /// </summary>
 public sealed partial class ListenerReconciler(
     ProxyStateHolder holder,
     InboundTls inboundTls,
     InboundHandler inbound,
     OutboundHandler outbound,
+    InboundRelay inboundRelay,
+    OutboundRelay outboundRelay,
     ProxyReadiness readiness,
     TimeProvider time,
     ILogger<ListenerReconciler> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<string, ProxyListener> _listeners = [];
+    private readonly Dictionary<string, IProxyListener> _listeners = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,14 +79,15 @@ public sealed partial class ListenerReconciler(
         var ok = true;
         foreach (var (name, want) in wanted)
         {
-            if (_listeners.ContainsKey(name))
+            if (_listeners.TryGetValue(name, out var running))
             {
+                running.Apply(state);
                 continue;
             }
             try
             {
                 var endpoint = new IPEndPoint(await AddressAsync(want.Address, want.Unspecified, cancellationToken), want.Port);
-                _listeners[name] = await ProxyListener.StartAsync(endpoint, want.Key, want.Direction, want.Configure, want.Handler, cancellationToken);
+                _listeners[name] = await want.Start(endpoint, cancellationToken);
                 LogListening(logger, want.Key, endpoint);
             }
             catch (Exception e) when (e is IOException or SocketException)
@@ -104,31 +110,43 @@ public sealed partial class ListenerReconciler(
     private IEnumerable<WantedListener> Wanted(ProxyState state)
     {
         var snapshot = state.Snapshot;
+        var publicKey = ProxyProtocols.IsHttp(snapshot.Protocol) ? "public" : "public:tcp";
         yield return new WantedListener(
             snapshot.Public.Address,
             IPAddress.Any,
             snapshot.Public.Port,
-            "public",
-            ProxyTelemetry.Inbound,
-            listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(inboundTls.Handshake);
-                PeerIdentityFeature.Use(listen);
-            },
-            inbound.HandleAsync);
+            publicKey,
+            ProxyProtocols.IsHttp(snapshot.Protocol)
+                ? (endpoint, token) => HttpAsync(endpoint, publicKey, ProxyTelemetry.Inbound, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(inboundTls.Handshake);
+                    PeerIdentityFeature.Use(listen);
+                }, inbound.HandleAsync, token)
+                : (endpoint, _) => Tcp(endpoint, publicKey, ProxyTelemetry.Inbound, inboundRelay.HandleAsync, InboundRelay.StillAllowed));
         foreach (var (port, route) in state.Routes)
         {
+            var http = ProxyProtocols.IsHttp(route.Upstream.Protocol);
+            var key = http ? $"upstream:{port}" : $"upstream:{port}:tcp";
             yield return new WantedListener(
                 route.Upstream.LocalBindAddress,
                 IPAddress.Loopback,
                 port,
-                $"upstream:{port}",
-                ProxyTelemetry.Outbound,
-                listen => listen.Protocols = HttpProtocols.Http1,
-                context => outbound.HandleAsync(context, port));
+                key,
+                http
+                    ? (endpoint, token) => HttpAsync(endpoint, key, ProxyTelemetry.Outbound, listen => listen.Protocols = HttpProtocols.Http1,
+                        context => outbound.HandleAsync(context, port), token)
+                    : (endpoint, _) => Tcp(endpoint, key, ProxyTelemetry.Outbound, connection => outboundRelay.HandleAsync(connection, port), null));
         }
     }
+
+    private static async Task<IProxyListener> HttpAsync(
+        IPEndPoint endpoint, string key, string direction, Action<ListenOptions> configure, RequestDelegate handler, CancellationToken cancellationToken) =>
+        await ProxyListener.StartAsync(endpoint, key, direction, configure, handler, cancellationToken);
+
+    private Task<IProxyListener> Tcp(
+        IPEndPoint endpoint, string key, string direction, Func<TcpConnection, Task> handler, Func<TcpConnection, ProxyState, bool>? stillAllowed) =>
+        Task.FromResult<IProxyListener>(TcpRelayListener.Start(endpoint, key, direction, handler, stillAllowed, logger));
 
     /// <summary>An address as registered: empty means <paramref name="unspecified"/>; a host name is resolved.</summary>
     private static async Task<IPAddress> AddressAsync(string address, IPAddress unspecified, CancellationToken cancellationToken)
@@ -147,8 +165,7 @@ public sealed partial class ListenerReconciler(
 
     /// <param name="Unspecified">The address an empty <paramref name="Address"/> stands for.</param>
     private sealed record WantedListener(
-        string Address, IPAddress Unspecified, int Port, string Key, string Direction, Action<ListenOptions> Configure,
-        Microsoft.AspNetCore.Http.RequestDelegate Handler)
+        string Address, IPAddress Unspecified, int Port, string Key, Func<IPEndPoint, CancellationToken, Task<IProxyListener>> Start)
     {
         /// <summary>Where it listens, as registered; a listener is replaced only when this or its role changes.</summary>
         public string Name => $"{(Address.Length == 0 ? Unspecified.ToString() : Address)}:{Port}";

@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Sidecar.Config;
 using Mesh.Sidecar.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +12,7 @@ namespace Mesh.Sidecar.Listeners;
 /// One listener (the public one or an upstream's) as its own minimal Kestrel server, so listeners come and go with
 /// the configuration while the others, and their in-flight requests, are untouched.
 /// </summary>
-public sealed class ProxyListener : IAsyncDisposable
+public sealed class ProxyListener : IProxyListener
 {
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(10);
 
@@ -55,6 +56,11 @@ public sealed class ProxyListener : IAsyncDisposable
             throw;
         }
         return new ProxyListener(app, endpoint, key);
+    }
+
+    /// <summary>Requests read the state themselves, so an HTTP listener has nothing to revisit.</summary>
+    public void Apply(ProxyState state)
+    {
     }
 
     /// <summary>Stops accepting, lets in-flight requests finish (up to <see cref="DrainTime"/>), then closes.</summary>

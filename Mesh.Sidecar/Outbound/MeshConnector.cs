@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -21,21 +22,27 @@ public static class MeshConnector
         {
             throw new InvalidOperationException("an outbound request carries no upstream");
         }
+        return await ConnectAsync(tls, context.DnsEndPoint, target.DestinationName, cancellationToken);
+    }
+
+    /// <summary>An mTLS stream (owning its socket) to the sidecar at <paramref name="endpoint"/>, proven to front <paramref name="destination"/>.</summary>
+    public static async ValueTask<SslStream> ConnectAsync(TlsMaterial tls, EndPoint endpoint, string destination, CancellationToken cancellationToken)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            await socket.ConnectAsync(endpoint, cancellationToken);
             var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
             string? refusal = null;
             var options = new SslClientAuthenticationOptions
             {
-                TargetHost = target.DestinationName,
+                TargetHost = destination,
                 EnabledSslProtocols = SslProtocols.Tls13,
                 CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
                 ClientCertificateContext = tls.CertificateContext,
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 {
-                    refusal = Refusal(PeerCertificate.Verify(certificate, tls.Roots, tls.TrustDomain), target.DestinationName);
+                    refusal = Refusal(PeerCertificate.Verify(certificate, tls.Roots, tls.TrustDomain), destination);
                     return refusal is null;
                 },
             };
@@ -46,7 +53,7 @@ public static class MeshConnector
             catch (AuthenticationException e) when (refusal is not null)
             {
                 await ssl.DisposeAsync();
-                throw new AuthenticationException($"{context.DnsEndPoint} is not {target.DestinationName}: {refusal}", e);
+                throw new AuthenticationException($"{endpoint} is not {destination}: {refusal}", e);
             }
             catch
             {

@@ -1,3 +1,4 @@
+using System.Net;
 using Mesh.Connect.Proxy;
 
 namespace Mesh.Sidecar.Outbound;
@@ -11,6 +12,9 @@ public sealed class UpstreamEndpoint(UpstreamInstance instance)
 
     /// <summary>The forwarder's destination prefix; plain http because <see cref="MeshConnector"/> does the TLS.</summary>
     public string Prefix { get; } = $"http://{(instance.Address.Contains(':', StringComparison.Ordinal) ? $"[{instance.Address}]" : instance.Address)}:{instance.Port}/";
+
+    /// <summary>Where the L4 relay connects.</summary>
+    public EndPoint EndPoint { get; } = IPAddress.TryParse(instance.Address, out var ip) ? new IPEndPoint(ip, instance.Port) : new DnsEndPoint(instance.Address, instance.Port);
 
     public UpstreamInstance Instance { get; } = instance;
 

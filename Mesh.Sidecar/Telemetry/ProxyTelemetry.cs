@@ -23,6 +23,8 @@ public static class ProxyTelemetry
 
     public static readonly UpDownCounter<long> ActiveConnections = Meter.CreateUpDownCounter<long>("mesh.proxy.connections.active", description: "Open downstream connections");
 
+    public static readonly Counter<long> Bytes = Meter.CreateCounter<long>("mesh.proxy.bytes", unit: "By", description: "Bytes the L4 (tcp) listeners relayed, both ways");
+
     /// <summary>A request's span, continuing the caller's trace (W3C trace context) when hosting has not already.</summary>
     public static Activity? StartRequest(string name, ActivityKind kind, HttpContext context)
     {

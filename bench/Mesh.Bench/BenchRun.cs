@@ -66,7 +66,7 @@ internal static class BenchRun
         var proxy = new Report();
         if (options.RunProxy)
         {
-            Console.WriteLine($"Proxy rows: {options.Duration.TotalSeconds:0.#} s each, GET at {ProxySuite.Rate:N0} req/s and from {ProxySuite.Clients} clients: direct, mesh sidecar pair, haproxy pair");
+            Console.WriteLine($"Proxy rows: {options.Duration.TotalSeconds:0.#} s each, GET at {ProxySuite.Rate:N0} req/s and from {ProxySuite.Clients} clients: direct, mesh sidecar pair (protocol http, then tcp), haproxy pair");
             await ProxySuite.RunAsync(options, proxy, time, cancellationToken).ConfigureAwait(false);
         }
 

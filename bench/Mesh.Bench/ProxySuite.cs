@@ -5,7 +5,8 @@ namespace Mesh.Bench;
 
 /// <summary>
 /// Proxy rows: HTTP GETs from the harness (playing "dashboard") to the "counting" app, directly, through the two
-/// Mesh.Sidecar processes of a mesh (mTLS between them), and through a pair of haproxy doing the same hop with TLS.
+/// Mesh.Sidecar processes of a mesh (mTLS between them) registered with protocol http and then with protocol tcp,
+/// and through a pair of haproxy doing the same hop with TLS.
 /// </summary>
 internal static class ProxySuite
 {
@@ -13,6 +14,7 @@ internal static class ProxySuite
     public const int Clients = 32;
 
     private const string Direct = "direct";
+    private const string MeshTcp = "mesh-tcp";
     private const string Haproxy = "haproxy";
 
     /// <summary>
@@ -32,11 +34,13 @@ internal static class ProxySuite
     {
         await using var app = await CountingApp.StartAsync(cancellationToken).ConfigureAwait(false);
         report.AddColumn(Direct, "direct (no proxy)");
-        report.AddColumn(Report.Mesh, "Mesh.Sidecar pair (mTLS)");
+        report.AddColumn(Report.Mesh, "Mesh.Sidecar pair, protocol http (mTLS)");
+        report.AddColumn(MeshTcp, "Mesh.Sidecar pair, protocol tcp (mTLS)");
         var direct = await RowsAsync(app.BaseAddress, Direct, null, [], static () => { }, options, report, cancellationToken).ConfigureAwait(false);
-        await using (var mesh = await SidecarPair.StartAsync(app.Port, time, cancellationToken).ConfigureAwait(false))
+        foreach (var (column, protocol) in new[] { (Report.Mesh, "http"), (MeshTcp, "tcp") })
         {
-            await RowsAsync(mesh.BaseAddress, Report.Mesh, direct, mesh.ProxyPids, mesh.EnsureRunning, options, report, cancellationToken).ConfigureAwait(false);
+            await using var mesh = await SidecarPair.StartAsync(app.Port, protocol, time, cancellationToken).ConfigureAwait(false);
+            await RowsAsync(mesh.BaseAddress, column, direct, mesh.ProxyPids, mesh.EnsureRunning, options, report, cancellationToken).ConfigureAwait(false);
         }
         if (options.SkipPeer)
         {
@@ -50,18 +54,19 @@ internal static class ProxySuite
         var version = await HaproxyPair.VersionAsync(binary, cancellationToken).ConfigureAwait(false);
         await using var haproxy = await HaproxyPair.StartAsync(binary, app.Port, time, cancellationToken).ConfigureAwait(false);
         report.AddColumn(Haproxy, $"haproxy {version} pair (TLS, verify required)");
-        report.AddRatio(Report.Mesh, Haproxy, "mesh/haproxy");
+        report.AddRatio(Report.Mesh, Haproxy, "mesh http/haproxy");
+        report.AddRatio(MeshTcp, Haproxy, "mesh tcp/haproxy");
         await RowsAsync(haproxy.BaseAddress, Haproxy, direct, haproxy.ProxyPids, haproxy.EnsureRunning, options, report, cancellationToken).ConfigureAwait(false);
     }
 
     public static IEnumerable<string> Notes(BenchOptions options)
     {
-        yield return "mesh/haproxy is the mesh pair's number divided by the haproxy pair's: below 1 for latency means the mesh pair is faster, above 1 for GET/s means it carries more.";
-        yield return "Each GET goes from the harness to the counting app (Kestrel inside the harness, a JSON body of about 40 bytes): direct; through dashboard's Mesh.Sidecar upstream listener (plain HTTP), mTLS (TLS 1.3, SPIFFE certificates of the agent's CA, intentions checked) to counting's Mesh.Sidecar, then plain HTTP to the app; or through a front haproxy (TCP mode, plain in) opening TLS with a client certificate to a back haproxy that requires and verifies it, then TCP to the app. The sidecars proxy HTTP (YARP, pooled connections); haproxy relays bytes, one TLS connection per client connection.";
+        yield return "mesh http/haproxy and mesh tcp/haproxy are a mesh pair's number divided by the haproxy pair's: below 1 for latency means the mesh pair is faster, above 1 for GET/s means it carries more.";
+        yield return "Each GET goes from the harness to the counting app (Kestrel inside the harness, a JSON body of about 40 bytes): direct; through dashboard's Mesh.Sidecar upstream listener (plain), mTLS (TLS 1.3, SPIFFE certificates of the agent's CA, intentions checked) to counting's Mesh.Sidecar, then plain to the app; or through a front haproxy (TCP mode, plain in) opening TLS with a client certificate to a back haproxy that requires and verifies it, then TCP to the app. With protocol http (proxy.config.protocol, as the Aspire demo registers) the sidecars proxy HTTP (YARP, pooled connections, intentions and spans per request); with protocol tcp (Consul's default) they relay bytes like haproxy, one mTLS connection per client connection, intentions checked once per connection, one span per connection.";
         yield return $"Open loop: a request is due every {1000.0 / Rate:0.###} ms and sent then (one pacing thread sleeping with clock_nanosleep) whether or not the earlier ones were answered, over up to 64 keep-alive connections; latency runs from when it was due to its full answer, so stalls are charged to every request they delayed. The added row is the pair's percentile minus the direct one's.";
         yield return $"Closed loop: {Clients} clients, each an HttpClient (SocketsHttpHandler) with one HTTP/1.1 keep-alive connection, sending the next GET once the last was answered. Before each column's rows, one uncounted closed-loop pass of --duration (at most 5 s) lets the sidecars' JIT tier up the hot paths (haproxy is compiled ahead of time); every row then has its own uncounted warm-up of a quarter of its time (at most 1 s); a non-200 or failed request is an error and shown.";
         yield return "CPU per request is each process's user+system time over the closed-loop row (its warm-up included), per second, divided by the row's GET/s: the two proxies' sum (mesh: counting's sidecar + dashboard's; haproxy: back + front), and the harness's (load generator and app).";
-        yield return $"Everything shares the {Environment.ProcessorCount} cores: the harness (load generator and app), the mesh agent and both sidecars (server GC, their default), or both haproxy processes (threads as haproxy picks them). The mesh agent and its sidecars are stopped before haproxy starts.";
+        yield return $"Everything shares the {Environment.ProcessorCount} cores: the harness (load generator and app), the mesh agent and both sidecars (server GC, their default), or both haproxy processes (threads as haproxy picks them). Each mesh pair (agent and sidecars) is stopped before the next column starts.";
         if (options.SkipPeer)
         {
             yield return "--skip-peer: haproxy was not measured.";

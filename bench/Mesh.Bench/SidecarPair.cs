@@ -28,7 +28,8 @@ internal sealed class SidecarPair : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts everything and waits until a GET through the upstream reaches the app on <paramref name="appPort"/>.</summary>
-    public static async Task<SidecarPair> StartAsync(int appPort, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="protocol">Both sidecars' <c>proxy.config.protocol</c>: http (YARP, per-request) or tcp (the L4 relay).</param>
+    public static async Task<SidecarPair> StartAsync(int appPort, string protocol, TimeProvider time, CancellationToken cancellationToken)
     {
         var sidecarDll = Path.Combine(AppContext.BaseDirectory, "Mesh.Sidecar.dll");
         if (!File.Exists(sidecarDll))
@@ -37,9 +38,10 @@ internal sealed class SidecarPair : IAsyncDisposable
         }
         var config = Directory.CreateTempSubdirectory("mesh-bench-proxy-");
         var upstreamPort = FreePort.Next();
-        File.WriteAllText(Path.Combine(config.FullName, "counting.hcl"), Service("counting", appPort, FreePort.Next(), ""));
+        var protocolConfig = $"config {{ protocol = \"{protocol}\" }}\n";
+        File.WriteAllText(Path.Combine(config.FullName, "counting.hcl"), Service("counting", appPort, FreePort.Next(), protocolConfig));
         File.WriteAllText(Path.Combine(config.FullName, "dashboard.hcl"), Service("dashboard", FreePort.Next(), FreePort.Next(),
-            $"upstreams = [{{ destination_name = \"counting\"\n local_bind_port = {Text(upstreamPort)} }}]"));
+            protocolConfig + $"upstreams = [{{ destination_name = \"counting\"\n local_bind_port = {Text(upstreamPort)} }}]"));
         var http = FreePort.Next();
         var grpc = FreePort.Next();
         var agent = AgentProcess.Launch(

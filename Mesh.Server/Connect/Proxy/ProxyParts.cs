@@ -12,12 +12,12 @@ internal sealed record ProxyParts(
     IReadOnlyList<Intention>? Intentions,
     ConnectCaState? Ca,
     LeafCertificate? Leaf,
-    ImmutableDictionary<string, IReadOnlyList<ServiceEntry>> Instances)
+    ImmutableDictionary<string, DestinationSidecars> Instances)
 {
-    public static readonly ProxyParts Empty = new(null, null, null, null, ImmutableDictionary<string, IReadOnlyList<ServiceEntry>>.Empty);
+    public static readonly ProxyParts Empty = new(null, null, null, null, ImmutableDictionary<string, DestinationSidecars>.Empty);
 
-    public ProxyParts WithInstances(string destination, IReadOnlyList<ServiceEntry> healthy) =>
-        this with { Instances = Instances.SetItem(destination, healthy) };
+    public ProxyParts WithInstances(string destination, DestinationSidecars sidecars) =>
+        this with { Instances = Instances.SetItem(destination, sidecars) };
 
     public ProxySnapshot? ToSnapshot(ProxyWatchOptions options)
     {
@@ -35,12 +35,14 @@ internal sealed record ProxyParts(
             TrustDomain = ca.TrustDomain,
             Public = Proxy.Public,
             LocalApp = Proxy.LocalApp,
+            Protocol = Proxy.Protocol,
             Upstreams = [.. Proxy.Upstreams.Select(u => new ProxyUpstream(
                 u.DestinationName,
                 u.LocalBindAddress,
                 u.LocalBindPort,
                 u.Datacenter.Length > 0 ? u.Datacenter : options.Datacenter,
-                [.. Instances[u.DestinationName].Select(Instance)]))],
+                [.. Instances[u.DestinationName].Healthy.Select(Instance)],
+                u.Protocol ?? Instances[u.DestinationName].Protocol))],
             Intentions = Intentions,
             DefaultAllow = options.DefaultAllow,
             Leaf = new ProxyLeaf(Leaf.CertPEM, Leaf.PrivateKeyPEM, Leaf.SerialNumber, Leaf.ValidBefore),
@@ -53,4 +55,22 @@ internal sealed record ProxyParts(
         entry.Node.Node,
         entry.Service.Address.Length > 0 ? entry.Service.Address : entry.Node.Address,
         entry.Service.Port);
+}
+
+/// <summary>
+/// What the catalog says of an upstream's destination: its healthy sidecars, and the protocol its sidecars are
+/// registered with (<c>Proxy.Config["protocol"]</c>), which is what their inbound listeners speak.
+/// </summary>
+internal sealed record DestinationSidecars(IReadOnlyList<ServiceEntry> Healthy, string Protocol)
+{
+    /// <param name="all">Every registered sidecar, healthy or not, so that the protocol does not flap with health.</param>
+    /// <remarks>
+    /// Sidecars that disagree (a rolling change) or none at all give tcp: a byte relay carries whatever the
+    /// destination speaks, HTTP included, where an HTTP listener could not carry a tcp destination's bytes.
+    /// </remarks>
+    public static DestinationSidecars From(IReadOnlyList<ServiceEntry> all, IReadOnlyList<ServiceEntry> healthy)
+    {
+        var protocols = all.Select(e => ProxyRegistration.ProtocolOf(e.Service.Proxy)).Distinct().ToList();
+        return new DestinationSidecars(healthy, protocols is [var only] ? only : ProxyProtocols.Tcp);
+    }
 }

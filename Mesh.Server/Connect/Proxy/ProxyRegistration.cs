@@ -12,6 +12,7 @@ internal sealed record ProxyRegistration(
     string DestinationId,
     ProxyEndpoint Public,
     ProxyEndpoint LocalApp,
+    string Protocol,
     IReadOnlyList<ProxyUpstreamSpec> Upstreams)
 {
     // Consul's built-in proxy listens on every interface unless the proxy config says bind_address.
@@ -33,8 +34,13 @@ internal sealed record ProxyRegistration(
         definition.DestinationServiceID ?? "",
         new ProxyEndpoint(ConfigString(definition.Config, "bind_address") ?? DefaultBindAddress, ConfigPort(definition.Config, "bind_port") ?? proxy.Port),
         new ProxyEndpoint(definition.LocalServiceAddress ?? Loopback, definition.LocalServicePort),
+        ProtocolOf(definition),
         [.. (definition.Upstreams ?? []).Where(u => !string.IsNullOrEmpty(u.DestinationName)).Select(u => new ProxyUpstreamSpec(
-            u.DestinationName!, string.IsNullOrEmpty(u.LocalBindAddress) ? Loopback : u.LocalBindAddress, u.LocalBindPort, u.Datacenter ?? ""))]);
+            u.DestinationName!, string.IsNullOrEmpty(u.LocalBindAddress) ? Loopback : u.LocalBindAddress, u.LocalBindPort, u.Datacenter ?? "",
+            ConfigString(u.Config, "protocol") is { } protocol ? ProxyProtocols.Normalize(protocol) : null))]);
+
+    /// <summary>A sidecar's protocol: its opaque <c>Proxy.Config["protocol"]</c>, tcp when unset (Consul's default).</summary>
+    public static string ProtocolOf(Config.ProxyDefinition? definition) => ProxyProtocols.Normalize(ConfigString(definition?.Config, "protocol"));
 
     private static string? ConfigString(Dictionary<string, object?>? config, string key) =>
         config?.GetValueOrDefault(key)?.ToString() is { Length: > 0 } value ? value : null;
@@ -44,4 +50,5 @@ internal sealed record ProxyRegistration(
 }
 
 /// <summary>An upstream as registered: where its listener binds and which service it reaches.</summary>
-internal sealed record ProxyUpstreamSpec(string DestinationName, string LocalBindAddress, int LocalBindPort, string Datacenter);
+/// <param name="Protocol">The upstream's own <c>Config["protocol"]</c>; null when unset, so the destination's decides.</param>
+internal sealed record ProxyUpstreamSpec(string DestinationName, string LocalBindAddress, int LocalBindPort, string Datacenter, string? Protocol);

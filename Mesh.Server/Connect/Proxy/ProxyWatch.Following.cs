@@ -27,7 +27,7 @@ internal sealed partial class ProxyWatch
         {
             followers.Add(FollowAsync(
                 new ServiceEntriesQuery(upstream.DestinationName, Connect: true),
-                entries => Update(p => p.WithInstances(upstream.DestinationName, Healthy(entries))),
+                entries => Update(p => p.WithInstances(upstream.DestinationName, DestinationSidecars.From(entries, Healthy(entries)))),
                 cancellationToken));
         }
         return followers;

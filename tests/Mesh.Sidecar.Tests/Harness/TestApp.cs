@@ -11,7 +11,7 @@ namespace Mesh.Sidecar.Tests.Harness;
 /// A service behind a sidecar: a real Kestrel app on loopback that answers with its name and the traceparent it
 /// received, so a test sees which instance answered and whether the trace went through.
 /// </summary>
-internal sealed class TestApp : IAsyncDisposable
+internal sealed class TestApp : IAppBehindSidecar
 {
     public const string NameHeader = "X-App";
     public const string TraceParentHeader = "X-Seen-Traceparent";

@@ -43,25 +43,30 @@ internal sealed class TestMesh : IAsyncDisposable
 
     /// <param name="dashboardByProxyId">Start dashboard's sidecar as `-proxy-id`, the agent's address from the environment.</param>
     /// <param name="otlpEndpoint">Where the sidecars export their telemetry (OTLP/gRPC, as under Aspire), exporting every 200 ms.</param>
-    public static async Task<TestMesh> StartAsync(int countingInstances = 1, bool dashboardByProxyId = false, string? otlpEndpoint = null)
+    /// <param name="protocol">Both sidecars' <c>proxy.config.protocol</c>: http (the HTTP path these tests mostly test), or tcp (the L4 relay).</param>
+    /// <param name="countingApp">Starts the app behind each counting sidecar on the port it is given; null for the HTTP <see cref="TestApp"/>.</param>
+    public static async Task<TestMesh> StartAsync(
+        int countingInstances = 1, bool dashboardByProxyId = false, string? otlpEndpoint = null, string protocol = "http",
+        Func<string, Task<IAppBehindSidecar>>? countingApp = null)
     {
         var configDir = Directory.CreateTempSubdirectory("mesh-sidecar-test-").FullName;
         var dashboardApp = await TestApp.StartAsync("dashboard");
-        var countingApps = new List<TestApp>();
+        var countingApps = new List<IAppBehindSidecar>();
         for (var i = 1; i <= countingInstances; i++)
         {
-            countingApps.Add(await TestApp.StartAsync($"counting-{i}"));
+            countingApps.Add(countingApp is null ? await TestApp.StartAsync($"counting-{i}") : await countingApp($"counting-{i}"));
         }
         var upstreamPort = MeshProcess.StablePort();
         var dashboardPublic = MeshProcess.StablePort();
+        var config = $"config {{ protocol = \"{protocol}\" }}\n";
         await File.WriteAllTextAsync(Path.Combine(configDir, "dashboard.hcl"), Service("dashboard", "dashboard", dashboardApp.Port, dashboardPublic,
-            $"upstreams = [{{ destination_name = \"counting\"\n local_bind_port = {upstreamPort} }}]"));
+            config + $"upstreams = [{{ destination_name = \"counting\"\n local_bind_port = {upstreamPort} }}]"));
         var countingPublic = new List<int>();
         for (var i = 0; i < countingInstances; i++)
         {
             countingPublic.Add(MeshProcess.StablePort());
             await File.WriteAllTextAsync(Path.Combine(configDir, $"counting-{i + 1}.hcl"),
-                Service("counting", $"counting-{i + 1}", countingApps[i].Port, countingPublic[i], ""));
+                Service("counting", $"counting-{i + 1}", countingApps[i].Port, countingPublic[i], config));
         }
         var ports = AgentPorts.Free();
         string[] agentArgs = ["-dev", "-config-dir", configDir, "-dns-port", Text(MeshProcess.StablePort())];
@@ -172,4 +177,15 @@ internal sealed class TestMesh : IAsyncDisposable
 }
 
 /// <summary>One instance of counting: its app, its sidecar and the sidecar's public (mTLS) port.</summary>
-internal sealed record CountingInstance(TestApp App, SidecarProcess Sidecar, int PublicPort);
+internal sealed record CountingInstance(IAppBehindSidecar App, SidecarProcess Sidecar, int PublicPort);
+
+/// <summary>An app a sidecar fronts: <see cref="TestApp"/> (HTTP) or <see cref="EchoApp"/> (raw TCP).</summary>
+internal interface IAppBehindSidecar : IAsyncDisposable
+{
+    string Name { get; }
+
+    int Port { get; }
+
+    /// <summary>Requests (HTTP) or connections (TCP) it has served.</summary>
+    int Requests { get; }
+}

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Grpc.Core;
@@ -148,5 +150,35 @@ public sealed class ProxyConfigStreamTests : IAsyncLifetime
 
         Assert.True(after < Budget, $"took {after}");
         Assert.Equal(["counting", "redis"], snapshot.Upstreams.Select(u => u.DestinationName));
+    }
+
+    [Fact]
+    public async Task TheProtocolIsTcpUnlessTheSidecarsProxyConfigSaysAndAnUpstreamTakesItsDestinations()
+    {
+        await using var dashboard = Watch(new ProxyWatchRequest(SidecarFor: "dashboard"));
+        await using var counting = Watch(new ProxyWatchRequest(SidecarFor: "counting-1"));
+        await dashboard.WaitForAsync(s => s.Protocol == "tcp" && s.Upstreams[0].Protocol == "tcp", "tcp, Consul's default, both ways");
+        await counting.WaitForAsync(s => s.Protocol == "tcp", "tcp for counting");
+
+        var mark = dashboard.Mark();
+        await PutAsync("/v1/agent/service/register", """
+            {"Name":"counting","ID":"counting-1","Port":9003,
+             "Connect":{"SidecarService":{"Proxy":{"Config":{"protocol":"HTTP","bind_port":21500}},"Check":{"CheckID":"counting-sidecar-ttl","TTL":"60s"}}}}
+            """);
+        await counting.WaitForAsync(s => s.Protocol == "http", "counting's sidecar in http");
+        // Without a protocol of its own, the upstream speaks what the destination's sidecars are registered with.
+        var (_, after) = await dashboard.WaitForAsync(s => s.Upstreams[0].Protocol == "http", "the upstream following counting's sidecar", mark);
+        Assert.True(after < Budget, $"took {after}");
+
+        // Proxy.Config is opaque: /v1/agent/services shows it as given.
+        var proxy = (await _agent.Http.GetFromJsonAsync<JsonElement>("/v1/agent/services")).GetProperty("counting-1-sidecar-proxy").GetProperty("Proxy");
+        Assert.Equal("""{"protocol":"HTTP","bind_port":21500}""", proxy.GetProperty("Config").GetRawText());
+
+        // The upstream's own Config.protocol wins over the destination's.
+        await PutAsync("/v1/agent/service/register", """
+            {"Name":"dashboard","Port":9002,
+             "Connect":{"SidecarService":{"Proxy":{"Upstreams":[{"DestinationName":"counting","LocalBindPort":5000,"Config":{"protocol":"tcp"}}]}}}}
+            """);
+        await dashboard.WaitForAsync(s => s.Upstreams[0].Protocol == "tcp" && s.Protocol == "tcp", "the upstream's own protocol");
     }
 }
