@@ -29,6 +29,7 @@ internal static class ProxySuite
     private static readonly string FixedRateRow = string.Create(CultureInfo.InvariantCulture, $"GET at {Rate:N0} req/s (open loop): latency");
     private static readonly string AddedRow = string.Create(CultureInfo.InvariantCulture, $"added by the proxy pair at {Rate:N0} req/s (pair − direct)");
     private static readonly string SaturationRow = string.Create(CultureInfo.InvariantCulture, $"GET/s, {Clients} keep-alive clients (closed loop)");
+    private static readonly string IdleRow = string.Create(CultureInfo.InvariantCulture, $"memory per idle keep-alive connection ({IdleConnections.Count:N0} open, proxies' RSS growth / N)");
 
     public static async Task RunAsync(BenchOptions options, Report report, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -65,6 +66,7 @@ internal static class ProxySuite
         yield return "Each GET goes from the harness to the counting app (Kestrel inside the harness, a JSON body of about 40 bytes): direct; through dashboard's Mesh.Sidecar upstream listener (plain), mTLS (TLS 1.3, SPIFFE certificates of the agent's CA, intentions checked) to counting's Mesh.Sidecar, then plain to the app; or through a front haproxy (TCP mode, plain in) opening TLS with a client certificate to a back haproxy that requires and verifies it, then TCP to the app. With protocol http (proxy.config.protocol, as the Aspire demo registers) the sidecars proxy HTTP (YARP, pooled connections, intentions and spans per request); with protocol tcp (Consul's default) they relay bytes like haproxy, one mTLS connection per client connection, intentions checked once per connection, one span per connection.";
         yield return $"Open loop: a request is due every {1000.0 / Rate:0.###} ms and sent then (one pacing thread sleeping with clock_nanosleep) whether or not the earlier ones were answered, over up to 64 keep-alive connections; latency runs from when it was due to its full answer, so stalls are charged to every request they delayed. The added row is the pair's percentile minus the direct one's.";
         yield return $"Closed loop: {Clients} clients, each an HttpClient (SocketsHttpHandler) with one HTTP/1.1 keep-alive connection, sending the next GET once the last was answered. Before each column's rows, one uncounted closed-loop pass of --duration (at most 5 s) lets the sidecars' JIT tier up the hot paths (haproxy is compiled ahead of time); every row then has its own uncounted warm-up of a quarter of its time (at most 1 s); a non-200 or failed request is an error and shown.";
+        yield return $"Idle connections: after the closed loop, {IdleConnections.Count:N0} more keep-alive connections each get one GET answered through the pair and stay open; the row is the growth of the two proxies' RSS divided by their number (GC'd memory a runtime keeps counts too).";
         yield return "CPU per request is each process's user+system time over the closed-loop row (its warm-up included), per second, divided by the row's GET/s: the two proxies' sum (mesh: counting's sidecar + dashboard's; haproxy: back + front), and the harness's (load generator and app).";
         yield return $"Everything shares the {Environment.ProcessorCount} cores: the harness (load generator and app), the mesh agent and both sidecars (server GC, their default), or both haproxy processes (threads as haproxy picks them). Each mesh pair (agent and sidecars) is stopped before the next column starts.";
         if (options.SkipPeer)
@@ -110,6 +112,12 @@ internal static class ProxySuite
         report.Add(SaturationRow, column, new Cell(
             string.Create(CultureInfo.InvariantCulture, $"{saturated.RequestsPerSecond:N0} req/s (p50 {saturated.Latency.P50:0.00} ms, p99 {saturated.Latency.P99:0.00} ms{Errors(saturated)}); CPU per request: {cpu}"),
             saturated.RequestsPerSecond));
+        if (proxies.Count > 0)
+        {
+            var idle = await IdleConnections.BytesPerConnectionAsync(target, proxies, cancellationToken).ConfigureAwait(false);
+            ensureRunning();
+            report.Add(IdleRow, column, new Cell(string.Create(CultureInfo.InvariantCulture, $"{idle / 1024:0.0} KiB"), idle));
+        }
         return paced.Latency;
     }
 
