@@ -23,7 +23,7 @@ public static class SidecarHost
     public static WebApplication Build(SidecarOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(instrumentHttp: false);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         // The proxy's own lines only: the forwarder (YARP) and the exporter's retries (Polly) log every request.
         var libraries = options.LogLevel == LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning;

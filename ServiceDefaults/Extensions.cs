@@ -20,9 +20,13 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="instrumentHttp">
+    /// False for a proxy: its own spans and metrics describe each request it carries, and ASP.NET Core's and
+    /// HttpClient's would add two more spans and their histograms to every hop.
+    /// </param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, bool instrumentHttp = true) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(instrumentHttp);
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
@@ -36,7 +40,7 @@ public static class Extensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, bool instrumentHttp = true) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -45,20 +49,28 @@ public static class Extensions
         });
 
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("mesh.*"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource("mesh.*")
-                .AddAspNetCoreInstrumentation(options =>
-                    // Health probes would drown real traffic in the dashboard.
-                    options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddRuntimeInstrumentation().AddMeter("mesh.*");
+                if (instrumentHttp)
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(builder.Environment.ApplicationName).AddSource("mesh.*");
+                if (instrumentHttp)
+                {
+                    tracing
+                        .AddAspNetCoreInstrumentation(options =>
+                            // Health probes would drown real traffic in the dashboard.
+                            options.Filter = context =>
+                                !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                                && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        .AddHttpClientInstrumentation();
+                }
+            });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
