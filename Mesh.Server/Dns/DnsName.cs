@@ -9,6 +9,8 @@ internal enum DnsLookupKind
     Connect,
     Node,
     Addr,
+    /// <summary>A prepared query, by name or ID.</summary>
+    Query,
 }
 
 /// <summary>
@@ -23,6 +25,7 @@ internal sealed record DnsName(DnsLookupKind Kind, IReadOnlyList<string> Parts, 
         ["connect"] = DnsLookupKind.Connect,
         ["node"] = DnsLookupKind.Node,
         ["addr"] = DnsLookupKind.Addr,
+        ["query"] = DnsLookupKind.Query,
     };
 
     /// <summary>Whether <paramref name="name"/> lies in <paramref name="domain"/> (both lower case, ending in ".").</summary>

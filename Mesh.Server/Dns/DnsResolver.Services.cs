@@ -24,13 +24,18 @@ internal sealed partial class DnsResolver
         {
             return NameError();
         }
-        var ttl = Seconds(ServiceTtl(service));
+        return InstancesAnswer(name, type, Seconds(ServiceTtl(service)), healthy);
+    }
+
+    /// <summary>The SRV records of <paramref name="instances"/>, or their addresses for any other type.</summary>
+    private DnsAnswer InstancesAnswer(string name, DnsType type, uint ttl, List<(ServiceEntry Entry, string Status)> instances)
+    {
         if (type == DnsType.Srv)
         {
-            return Srv(name, ttl, healthy);
+            return Srv(name, ttl, instances);
         }
         // Several instances of one address (different ports) are one A record.
-        var addresses = healthy
+        var addresses = instances
             .Select(e => IPAddress.TryParse(Address(e.Entry), out var ip) ? ip : null)
             .OfType<IPAddress>()
             .Distinct();

@@ -27,6 +27,7 @@ internal sealed partial class DnsResolver(IStateReader reader, AgentConfig confi
             DnsLookupKind.Apex => Task.FromResult(Apex(type)),
             DnsLookupKind.Service => ServiceAsync(name, parsed.Parts, type, connect: false, cancellationToken),
             DnsLookupKind.Connect => ServiceAsync(name, parsed.Parts, type, connect: true, cancellationToken),
+            DnsLookupKind.Query => PreparedQueryAsync(name, string.Join('.', parsed.Parts), type, cancellationToken),
             DnsLookupKind.Node => NodeAsync(name, string.Join('.', parsed.Parts), type, cancellationToken),
             _ => Task.FromResult(Addr(name, parsed.Parts, type)),
         };

@@ -28,6 +28,7 @@ public static class ConsulApi
         TxnEndpoints.Map(v1);
         SessionEndpoints.Map(v1);
         EventEndpoints.Map(v1);
+        PreparedQueryEndpoints.Map(v1);
         return app;
     }
 }

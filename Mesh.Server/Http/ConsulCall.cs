@@ -98,13 +98,24 @@ internal sealed class ConsulCall
     /// Runs a read against the store, blocking per ?index/?wait, and sets X-Consul-Index, X-Consul-KnownLeader,
     /// X-Consul-LastContact and X-Consul-Effective-Consistency.
     /// </summary>
-    public async Task<T> ReadAsync<T>(StateQuery<T> query)
+    public async Task<T> ReadAsync<T>(StateQuery<T> query) => (await ReadResultAsync(query).ConfigureAwait(false)).Value;
+
+    /// <summary>As <see cref="ReadAsync{T}"/>, with the query meta, for answers that repeat it in their body.</summary>
+    public async Task<QueryResult<T>> ReadResultAsync<T>(StateQuery<T> query)
     {
         var options = new QueryOptions(MinIndex, BlockingWait(), Consistency);
         var result = await Services.Reader.QueryAsync(query, options, Aborted).ConfigureAwait(false);
         SetQueryMeta(result.Index, result.KnownLeader, result.LastContact);
-        return result.Value;
+        return result;
     }
+
+    /// <summary>The consistency a read was answered with, as X-Consul-Effective-Consistency and ConsistencyLevel say it.</summary>
+    public string EffectiveConsistency => Consistency switch
+    {
+        Consistency.Consistent => "consistent",
+        Consistency.Stale => "stale",
+        _ => "leader",
+    };
 
     /// <summary>
     /// Runs a read once, never blocking, and sets only X-Consul-KnownLeader and X-Consul-LastContact (Consul's
@@ -137,12 +148,7 @@ internal sealed class ConsulCall
         var headers = Http.Response.Headers;
         headers["X-Consul-Index"] = Math.Max(1, index).ToString(CultureInfo.InvariantCulture);
         SetLeaderMeta(knownLeader, lastContact);
-        headers["X-Consul-Effective-Consistency"] = Consistency switch
-        {
-            Consistency.Consistent => "consistent",
-            Consistency.Stale => "stale",
-            _ => "leader",
-        };
+        headers["X-Consul-Effective-Consistency"] = EffectiveConsistency;
     }
 
     private void SetLeaderMeta(bool knownLeader, TimeSpan lastContact)

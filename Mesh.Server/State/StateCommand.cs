@@ -25,6 +25,7 @@ namespace Mesh.Server.State;
 [JsonDerivedType(typeof(Sessions.SessionRenew), "session-renew")]
 [JsonDerivedType(typeof(Sessions.KvLock), "kv-lock")]
 [JsonDerivedType(typeof(Sessions.KvUnlock), "kv-unlock")]
+[JsonDerivedType(typeof(PreparedQueries.PreparedQueryApply), "prepared-query-apply")]
 public abstract record StateCommand;
 
 /// <summary>PUT /v1/kv/:key. <paramref name="Cas"/>: 0 = only if absent, N = only if ModifyIndex is N.</summary>

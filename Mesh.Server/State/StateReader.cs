@@ -71,6 +71,14 @@ public sealed class StateReader
     /// <summary>What is left of a key's lock delay (not watched: it runs out by time, not by a write).</summary>
     public Sessions.KvLockDelay LockDelay(string key) => _store.ReadLockDelay(key);
 
+    /// <summary>Every prepared query, by ID.</summary>
+    public IReadOnlyList<PreparedQueries.PreparedQuery> PreparedQueries() => _store.ReadPreparedQueries(this);
+
+    public PreparedQueries.PreparedQuery? PreparedQuery(string id) => _store.ReadPreparedQuery(this, id);
+
+    /// <summary>The prepared query an execute or explain names, by ID or by name.</summary>
+    public PreparedQueries.PreparedQuery? ResolvePreparedQuery(string idOrName) => _store.ResolvePreparedQuery(this, idOrName);
+
     internal void Touch(WatchKey key, ulong index)
     {
         _watches.Add(key);

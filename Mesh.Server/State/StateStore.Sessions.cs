@@ -138,6 +138,7 @@ public sealed partial class StateStore
                 _lockReleases[held.Key] = index;
             }
         }
+        DeleteSessionPreparedQueries(id, index, changes);
         SessionsChanged(index, changes);
     }
 

@@ -36,7 +36,8 @@ public sealed partial class StateStore
         [.. _intentions.Values],
         CaptureConnectCa(),
         [.. _sessions.Values],
-        new Dictionary<string, ulong>(_lockReleases));
+        new Dictionary<string, ulong>(_lockReleases),
+        [.. _preparedQueries.Values]);
 
     /// <summary>Replaces the whole store with a snapshot and wakes every blocking query.</summary>
     public async Task RestoreSnapshotAsync(Stream source, CancellationToken cancellationToken = default) =>
@@ -139,6 +140,7 @@ public sealed partial class StateStore
         ReplaceIntentions(snapshot.Intentions);
         ReplaceConnectCa(snapshot.ConnectCa);
         ReplaceSessions(snapshot.Sessions, snapshot.LockReleases);
+        ReplacePreparedQueries(snapshot.PreparedQueries);
     }
 
     /// <summary>The store as it was when captured.</summary>
@@ -166,5 +168,6 @@ public sealed partial class StateStore
         List<Intention>? Intentions = null,
         ConnectCa.ConnectCaState? ConnectCa = null,
         List<Sessions.SessionEntry>? Sessions = null,
-        Dictionary<string, ulong>? LockReleases = null);
+        Dictionary<string, ulong>? LockReleases = null,
+        List<PreparedQueries.PreparedQuery>? PreparedQueries = null);
 }

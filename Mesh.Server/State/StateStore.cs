@@ -66,6 +66,7 @@ public sealed partial class StateStore(TimeProvider timeProvider)
                 Sessions.SessionRenew renew => ApplySessionRenew(renew, at, changes),
                 Sessions.KvLock acquire => ApplyKvLock(acquire, at, changes),
                 Sessions.KvUnlock release => ApplyKvUnlock(release, at, changes),
+                PreparedQueries.PreparedQueryApply query => ApplyPreparedQuery(query, at, changes),
                 _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
             };
             _lastIndex = at;

@@ -14,6 +14,7 @@ public readonly record struct WatchKey(WatchKind Kind, string Name)
     public static readonly WatchKey Intentions = new(WatchKind.Intentions, "");
     public static readonly WatchKey ConnectCa = new(WatchKind.ConnectCa, "");
     public static readonly WatchKey Sessions = new(WatchKind.Sessions, "");
+    public static readonly WatchKey PreparedQueries = new(WatchKind.PreparedQueries, "");
 }
 
 public enum WatchKind
@@ -40,4 +41,6 @@ public enum WatchKind
     ConnectCa,
     /// <summary>Any session: created, destroyed, invalidated or renewed.</summary>
     Sessions,
+    /// <summary>Any prepared query: created, updated or deleted.</summary>
+    PreparedQueries,
 }

@@ -23,6 +23,9 @@ namespace Mesh.Server.State.Queries;
 [JsonDerivedType(typeof(Sessions.SessionListQuery), "session-list")]
 [JsonDerivedType(typeof(Sessions.SessionTimersQuery), "session-timers")]
 [JsonDerivedType(typeof(Sessions.KvLockDelayQuery), "kv-lock-delay")]
+[JsonDerivedType(typeof(PreparedQueries.PreparedQueryListQuery), "prepared-query-list")]
+[JsonDerivedType(typeof(PreparedQueries.PreparedQueryGetQuery), "prepared-query-get")]
+[JsonDerivedType(typeof(PreparedQueries.PreparedQueryExecuteQuery), "prepared-query-execute")]
 public abstract record StateQuery
 {
     /// <summary>Runs the read; the reader records what a blocking query must watch.</summary>

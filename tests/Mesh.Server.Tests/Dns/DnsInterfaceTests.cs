@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Mesh.Server.Tests.Dns;
 
@@ -29,6 +31,31 @@ public sealed class DnsInterfaceTests
         reply = await dns.UntilAsync("counting.service.consul", "SRV", r => r.Data("SRV").Count == 2, "the failed instance to go");
         Assert.True(failed.Elapsed < TimeSpan.FromSeconds(1), $"the failed instance left the answers after {failed.Elapsed}");
         Assert.DoesNotContain(reply.Data("SRV"), srv => srv.Contains(" 9002 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_prepared_query_answers_by_name_and_id_with_its_filters_and_its_ttl()
+    {
+        await using var dns = await DnsAgent.StartAsync();
+        await dns.RegisterAsync(new { ID = "api-1", Name = "api", Port = 7001, Address = "10.0.0.1", Tags = new[] { "v1" } });
+        await dns.RegisterAsync(new { ID = "api-2", Name = "api", Port = 7002, Address = "10.0.0.2", Tags = new[] { "v1", "canary" } });
+        await dns.RegisterAsync(new { ID = "api-3", Name = "api", Port = 7003, Address = "10.0.0.3", Tags = new[] { "v1" }, Check = new { TTL = "30s", Status = "critical" } });
+        using var created = await dns.Agent.Http.PostAsJsonAsync("/v1/query", new
+        {
+            Name = "stable-api",
+            Service = new { Service = "api", Tags = new[] { "v1", "!canary" } },
+            DNS = new { TTL = "42s" },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ID").GetString()!;
+
+        var reply = await dns.UntilAsync("stable-api.query.consul", "A", r => r.Data("A").Count > 0, "the query's A answer");
+        Assert.Equal(["10.0.0.1"], reply.Data("A"));
+        Assert.All(reply.Answer, r => Assert.Equal("42", r[1]));
+
+        var srv = await dns.DigAsync($"{id}.query.dc1.consul", "SRV");
+        Assert.Equal(["1 1 7001 0a000001.addr.dc1.consul."], srv.Data("SRV"));
+        Assert.Equal("NXDOMAIN", (await dns.DigAsync("no-such-query.query.consul", "A")).Status);
     }
 
     [Fact]
