@@ -31,15 +31,18 @@ public sealed class TemplateTests(TemplatePackage package, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task Five_servers_without_samples_build_and_pass_their_unit_tests()
+    public async Task Five_servers_without_samples_under_a_hyphenated_name_build_and_pass_their_unit_tests()
     {
-        var solution = await NewAsync("Fabrikam", "--servers", "5", "--samples", "false");
+        // Not a C# identifier: files keep the name, namespaces and the generated Projects class get a safe form.
+        var solution = await NewAsync("fabrikam-shop", "--servers", "5", "--samples", "false");
+        Assert.True(File.Exists(Path.Combine(solution, "AppHost", "fabrikam-shop.AppHost.csproj")));
+        Assert.Contains("namespace fabrikam_shop.Tests;", await File.ReadAllTextAsync(Path.Combine(solution, "tests", "fabrikam-shop.Tests", "AppHostModel.cs")));
         Assert.False(Directory.Exists(Path.Combine(solution, "Samples.Counting")));
         Assert.False(Directory.Exists(Path.Combine(solution, "Samples.Dashboard")));
         var appHost = await File.ReadAllTextAsync(Path.Combine(solution, "AppHost", "AppHost.cs"));
         Assert.Contains("WithServers(5)", appHost);
         Assert.DoesNotContain("Samples", appHost);
-        Assert.DoesNotContain("Samples", await File.ReadAllTextAsync(Path.Combine(solution, "Fabrikam.slnx")));
+        Assert.DoesNotContain("Samples", await File.ReadAllTextAsync(Path.Combine(solution, "fabrikam-shop.slnx")));
 
         await BuildAsync(solution);
         // The model tests check that the app host declares five servers, each expecting five.
