@@ -1,8 +1,9 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
 #if (NoSamples)
-// A datacenter of Raft servers. Put a project on the mesh with .WithMeshService(dc1): see README.md.
-builder.AddMeshDatacenter<Projects.Mesh_Server, Projects.Mesh_Sidecar>("dc1")
+// A datacenter of Raft servers, which load the service definitions in mesh.d. Put a project on the mesh with
+// builder.AddProject<Projects.Orders>("orders").WithMeshService(dc1): see README.md.
+var dc1 = builder.AddMeshDatacenter<Projects.Mesh_Server, Projects.Mesh_Sidecar>("dc1")
     .WithServers(3)
     .WithConfigDirectory("mesh.d");
 #else
