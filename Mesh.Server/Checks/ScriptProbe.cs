@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Mesh.Server.Config;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.Server.Checks;
@@ -56,7 +57,7 @@ internal sealed class ScriptProbe(CheckSettings settings, TimeProvider timeProvi
             // Wait for the exit so the same check never runs twice at once.
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await DrainAsync(readers).ConfigureAwait(false);
-            var message = $"Timed out ({GoFormat.Duration(settings.Timeout)}) running check";
+            var message = $"Timed out ({GoDuration.Format(settings.Timeout)}) running check";
             var captured = output.ToCapturedString();
             return CheckResult.Critical(captured.Length > 0 ? $"{message}\n\n{captured}" : message);
         }

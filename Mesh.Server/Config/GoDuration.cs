@@ -91,6 +91,9 @@ public static class GoDuration
     /// <summary>An integer count of nanoseconds (Go's time.Duration in JSON) as a TimeSpan.</summary>
     public static TimeSpan FromNanoseconds(long nanoseconds) => TimeSpan.FromTicks(nanoseconds / 100);
 
+    /// <summary>A TimeSpan as Go's time.Duration in JSON: an integer count of nanoseconds.</summary>
+    public static long ToNanoseconds(TimeSpan value) => value.Ticks * 100;
+
     /// <summary>Formats like Go's Duration.String(): "1m30s", "500ms", "72h0m0s", "0s".</summary>
     public static string Format(TimeSpan value)
     {

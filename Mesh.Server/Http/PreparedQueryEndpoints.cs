@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Server.Config;
 using Mesh.Server.Http.Json;
 using Mesh.Server.State;
 using Mesh.Server.State.PreparedQueries;
@@ -108,5 +109,5 @@ internal static class PreparedQueryEndpoints
         : throw new ConsulHttpException(StatusCodes.Status500InternalServerError, $"Bad limit: strconv.Atoi: parsing \"{text}\": invalid syntax");
 
     // Consul's LastContact is a Go duration: nanoseconds.
-    private static long LastContact<T>(QueryResult<T> result) => result.LastContact.Ticks * 100;
+    private static long LastContact<T>(QueryResult<T> result) => GoDuration.ToNanoseconds(result.LastContact);
 }

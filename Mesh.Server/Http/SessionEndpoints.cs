@@ -117,7 +117,7 @@ internal static class SessionEndpoints
             if (duration != TimeSpan.Zero && (duration < MinTtl || duration > MaxTtl))
             {
                 throw ServerError(string.Create(CultureInfo.InvariantCulture,
-                    $"Invalid Session TTL '{duration.Ticks * 100}', must be between [{GoDuration.Format(MinTtl)}={GoDuration.Format(MaxTtl)}]"));
+                    $"Invalid Session TTL '{GoDuration.ToNanoseconds(duration)}', must be between [{GoDuration.Format(MinTtl)}={GoDuration.Format(MaxTtl)}]"));
             }
             if (duration == TimeSpan.Zero)
             {

@@ -125,7 +125,7 @@ internal sealed record HealthCheckDefinitionJson
         GRPCUseTLS = definition.GRPCUseTLS,
         AliasNode = Omit.IfEmpty(definition.AliasNode),
         AliasService = Omit.IfEmpty(definition.AliasService),
-        TTL = (definition.TTL ?? TimeSpan.Zero).Ticks * 100,
+        TTL = GoDuration.ToNanoseconds(definition.TTL ?? TimeSpan.Zero),
     };
 
     /// <summary>A Go duration string, or null for unset/zero (Consul prints "" or omits those).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesh.Server.Config;
 using Mesh.Server.State.Sessions;
 
 namespace Mesh.Server.Http.Json;
@@ -20,7 +21,7 @@ internal sealed record SessionJson(
         session.ID,
         session.Name,
         session.Node,
-        session.LockDelay.Ticks * 100,
+        GoDuration.ToNanoseconds(session.LockDelay),
         session.Behavior,
         session.TTL,
         session.NodeChecks.Count == 0 ? null : session.NodeChecks,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Mesh.Server.Config;
 using Mesh.Server.State;
 using Mesh.Server.State.Txn;
 
@@ -76,7 +77,7 @@ internal static class TxnJson
             {
                 // Txn.Read fills KnownLeader and LastContact (a Go duration: nanoseconds) and nothing else.
                 writer.WriteNumber("Index", 0);
-                writer.WriteNumber("LastContact", readMeta.LastContact.Ticks * 100);
+                writer.WriteNumber("LastContact", GoDuration.ToNanoseconds(readMeta.LastContact));
                 writer.WriteBoolean("KnownLeader", readMeta.KnownLeader);
                 writer.WriteString("ConsistencyLevel", "");
                 writer.WriteBoolean("NotModified", false);

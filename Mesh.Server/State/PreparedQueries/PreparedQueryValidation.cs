@@ -50,7 +50,7 @@ public static class PreparedQueryValidation
             return $"Bad DNS TTL '{ttl}': time: {error}";
         }
         return duration < TimeSpan.Zero
-            ? string.Create(CultureInfo.InvariantCulture, $"DNS TTL '{duration.Ticks * 100}', must be >=0")
+            ? string.Create(CultureInfo.InvariantCulture, $"DNS TTL '{GoDuration.ToNanoseconds(duration)}', must be >=0")
             : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Mesh.Server.Checks;
+using Mesh.Server.Config;
 
 namespace Mesh.Server.Tests.Checks;
 
@@ -13,14 +14,14 @@ public sealed class FormattingTests
     [InlineData(90_000, "1m30s")]
     [InlineData(3_600_000, "1h0m0s")]
     public void DurationsPrintLikeGo(int milliseconds, string expected) =>
-        Assert.Equal(expected, GoFormat.Duration(TimeSpan.FromMilliseconds(milliseconds)));
+        Assert.Equal(expected, GoDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Fact]
     public void SubMillisecondDurationsPrintLikeGo()
     {
-        Assert.Equal("1.5ms", GoFormat.Duration(TimeSpan.FromMicroseconds(1500)));
-        Assert.Equal("2µs", GoFormat.Duration(TimeSpan.FromMicroseconds(2)));
-        Assert.Equal("100ns", GoFormat.Duration(TimeSpan.FromTicks(1)));
+        Assert.Equal("1.5ms", GoDuration.Format(TimeSpan.FromMicroseconds(1500)));
+        Assert.Equal("2µs", GoDuration.Format(TimeSpan.FromMicroseconds(2)));
+        Assert.Equal("100ns", GoDuration.Format(TimeSpan.FromTicks(1)));
     }
 
     [Fact]
