@@ -14,10 +14,9 @@ internal sealed class KeyLock(ApiClient client, LockSession session, string key,
     /// <summary>Consul's DefaultLockRetryTime: the wait after an acquire refused for the lock delay.</summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
-    private readonly CancellationTokenSource _stopMonitor = new();
-    private Task _lost = Task.CompletedTask;
+    private readonly LockMonitor _monitor = new(monitorRetries);
 
-    public Task Lost => _lost;
+    public Task Lost => _monitor.Lost;
 
     public async Task<bool> AcquireAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +34,7 @@ internal sealed class KeyLock(ApiClient client, LockSession session, string key,
                 }
                 if (pair?.Session == session.ID || await client.KvPutAsync(key, [], new KvWrite { Flags = FlagValue, Acquire = session.ID }, cancellationToken))
                 {
-                    _lost = LockMonitor.WatchAsync(StillHeldAsync, monitorRetries, _stopMonitor.Token);
+                    _monitor.Start(StillHeldAsync);
                     return true;
                 }
                 // Refused: held by someone again (wait on it), or in its lock delay (try later).
@@ -55,12 +54,7 @@ internal sealed class KeyLock(ApiClient client, LockSession session, string key,
 
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var lost = _lost.IsCompleted;
-        await _stopMonitor.CancelAsync();
-        if (lost)
-        {
-            throw new ApiException("Lock not held");
-        }
+        await _monitor.StopAsync("Lock not held");
         await client.KvPutAsync(key, [], new KvWrite { Flags = FlagValue, Release = session.ID }, cancellationToken);
     }
 

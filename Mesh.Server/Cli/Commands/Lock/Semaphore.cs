@@ -15,10 +15,9 @@ internal sealed class Semaphore(ApiClient client, LockSession session, string pr
 
     private readonly string _lockKey = prefix + "/.lock";
     private readonly string _contenderKey = prefix + "/" + session.ID;
-    private readonly CancellationTokenSource _stopMonitor = new();
-    private Task _lost = Task.CompletedTask;
+    private readonly LockMonitor _monitor = new(monitorRetries);
 
-    public Task Lost => _lost;
+    public Task Lost => _monitor.Lost;
 
     public async Task<bool> AcquireAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +42,7 @@ internal sealed class Semaphore(ApiClient client, LockSession session, string pr
                 var value = JsonSerializer.SerializeToUtf8Bytes(state);
                 if (await client.KvPutAsync(_lockKey, value, new KvWrite { Flags = FlagValue, Cas = lockPair?.ModifyIndex ?? 0 }, cancellationToken))
                 {
-                    _lost = LockMonitor.WatchAsync(StillHeldAsync, monitorRetries, _stopMonitor.Token);
+                    _monitor.Start(StillHeldAsync);
                     return true;
                 }
                 index = 0;
@@ -57,12 +56,7 @@ internal sealed class Semaphore(ApiClient client, LockSession session, string pr
 
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var lost = _lost.IsCompleted;
-        await _stopMonitor.CancelAsync();
-        if (lost)
-        {
-            throw new ApiException("Semaphore not held");
-        }
+        await _monitor.StopAsync("Semaphore not held");
         // Off the holders with check-and-set, retried until it lands.
         while (true)
         {
